@@ -1,0 +1,34 @@
+# Platform smoke test: the CPU, idxd, our driver and Debian's upstream driver.
+. /tests/lib.sh
+plan 9
+
+grep -qw movdir64b /proc/cpuinfo && ok "guest cpu has movdir64b" || not_ok "guest cpu has movdir64b"
+
+# The user-space MOVDIR64B cases, each reported here.
+out=$(movdir64b_test 2>&1)
+for c in 2 3 4 5; do
+	line=$(echo "$out" | grep -E "^(not )?ok $c ")
+	case $line in
+	"ok $c "*) ok "movdir64b: ${line#ok $c }" ;;
+	*) not_ok "movdir64b: case $c: ${line:-missing}" ;;
+	esac
+done
+
+dmesg_mark
+check "idxd loads" modprobe idxd
+
+if [ -f "$MODDIR/updates/iaa_crypto.ko" ]; then
+	insmod "$MODDIR/updates/iaa_crypto.ko" && [ -d /sys/bus/dsa/drivers/crypto ] &&
+		rmmod iaa_crypto && [ ! -d /sys/bus/dsa/drivers/crypto ] && dmesg_clean &&
+		ok "our iaa_crypto loads, registers as dsa driver 'crypto', unloads cleanly" ||
+		not_ok "our iaa_crypto loads, registers as dsa driver 'crypto', unloads cleanly"
+else
+	not_ok "our iaa_crypto loads: no module in the image"
+fi
+
+dmesg_mark
+load_driver upstream && [ -d /sys/bus/dsa/drivers/crypto ] && unload_driver &&
+	[ ! -d /sys/bus/dsa/drivers/crypto ] && dmesg_clean &&
+	ok "Debian's upstream iaa_crypto loads and unloads" ||
+	not_ok "Debian's upstream iaa_crypto loads and unloads"
+finish
