@@ -1,0 +1,80 @@
+# Developer targets, out of tree. All outputs go under $(B).
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
+B ?= $(TOP)/build
+export B
+
+-include $(B)/kernel.env
+KDIR ?= /usr/src/linux-headers-$(KVER)
+LSRC := /usr/src/linux-source-6.12.tar.xz
+
+# The driver is built from a copy under $(B) so that no object lands in the source tree.
+DRV_SRC := $(wildcard $(TOP)/*.c $(TOP)/*.h) $(TOP)/Makefile $(TOP)/Kconfig
+MOD := $(B)/module
+IDXD_INC := $(B)/idxd-include/drivers/dma/idxd
+KMAKE_FLAGS := IDXD_INC=$(IDXD_INC) CONFIG_CRYPTO_DEV_IAA_CRYPTO=m \
+	CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS=y IAA_OOT_CFLAGS=-DCONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS=1
+
+.PHONY: all modules setup clean
+all: modules
+
+setup:
+	@$(TOP)/tools/setup
+
+$(B)/kernel.env:
+	$(TOP)/tools/setup
+
+# idxd.h and registers.h from the matching linux-source, extracted at build time.
+$(IDXD_INC)/idxd.h: $(B)/kernel.env
+	mkdir -p $(B)/idxd-include
+	tar -xJf $(LSRC) -C $(B)/idxd-include --strip-components=1 \
+		--wildcards '*/drivers/dma/idxd/idxd.h' '*/drivers/dma/idxd/registers.h'
+	touch $@
+
+$(MOD)/.synced: $(DRV_SRC)
+	mkdir -p $(MOD)
+	cp -p $(DRV_SRC) $(MOD)/
+	touch $@
+
+modules: $(IDXD_INC)/idxd.h $(MOD)/.synced
+	$(MAKE) -C $(KDIR) M=$(MOD) $(KMAKE_FLAGS) $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
+
+clean:
+	rm -rf $(MOD)
+
+# --- QEMU with MOVDIR64B and the virtual IAA device (cached by a hash of its inputs) -------
+.PHONY: qemu progs test-module initramfs check check-style demo bench
+qemu: $(B)/kernel.env
+	$(TOP)/tools/qemu/build
+
+# --- guest programs and test modules --------------------------------------------------------
+PROGS := $(patsubst $(TOP)/tests/progs/%.c,$(B)/progs/%,$(wildcard $(TOP)/tests/progs/*.c))
+progs: $(PROGS)
+$(B)/progs/%: $(TOP)/tests/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+TMOD := $(B)/test-module
+TMOD_SRC := $(wildcard $(TOP)/tests/module/*)
+$(TMOD)/.synced: $(TMOD_SRC)
+	mkdir -p $(TMOD)
+	$(if $(TMOD_SRC),cp -p $(TMOD_SRC) $(TMOD)/)
+	touch $@
+test-module: $(B)/kernel.env $(TMOD)/.synced
+	$(if $(TMOD_SRC),$(MAKE) -C $(KDIR) M=$(TMOD) modules)
+
+initramfs: modules test-module progs
+	$(TOP)/tools/vm/mkinitramfs
+
+# --- checkers -------------------------------------------------------------------------------
+check-style: $(B)/kernel.env
+	$(TOP)/tools/checkers
+
+# --- everything -----------------------------------------------------------------------------
+check:
+	$(TOP)/tools/check
+
+demo:
+	$(TOP)/tools/demo
+
+bench:
+	$(TOP)/tools/bench
