@@ -3,8 +3,14 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))/..)
 B ?= $(TOP)/build
 export B
 
+# The kernel: the one tools/setup chose, unless KVER is given (e.g. the running kernel).
+ifeq ($(origin KVER),command line)
+KENV :=
+else
 -include $(B)/kernel.env
-KDIR ?= /usr/src/linux-headers-$(KVER)
+KENV := $(B)/kernel.env
+endif
+KDIR ?= /lib/modules/$(KVER)/build
 LSRC := /usr/src/linux-source-6.12.tar.xz
 
 # The driver is built from a copy under $(B) so that no object lands in the source tree.
@@ -24,7 +30,7 @@ $(B)/kernel.env:
 	$(TOP)/tools/setup
 
 # idxd.h and registers.h from the matching linux-source, extracted at build time.
-$(IDXD_INC)/idxd.h: $(B)/kernel.env
+$(IDXD_INC)/idxd.h: | $(KENV)
 	mkdir -p $(B)/idxd-include
 	tar -xJf $(LSRC) -C $(B)/idxd-include --strip-components=1 \
 		--wildcards '*/drivers/dma/idxd/idxd.h' '*/drivers/dma/idxd/registers.h'
@@ -35,7 +41,7 @@ $(MOD)/.synced: $(DRV_SRC)
 	cp -p $(DRV_SRC) $(MOD)/
 	touch $@
 
-modules: $(IDXD_INC)/idxd.h $(MOD)/.synced
+modules: $(KENV) $(IDXD_INC)/idxd.h $(MOD)/.synced
 	$(MAKE) -C $(KDIR) M=$(MOD) $(KMAKE_FLAGS) $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
 
 clean:
