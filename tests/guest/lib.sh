@@ -97,3 +97,50 @@ zswap_off() {
 }
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
+
+# --- work queues ------------------------------------------------------------------------------
+# wq_config WQ [SIZE [PRIORITY]]: configure wqD.W (device disabled or wq disabled) as a
+# dedicated kernel wq for the crypto driver. After an unbind idxd resets mode and name, so a
+# wq must be configured again before it is bound again.
+wq_config() {
+	_d=/sys/bus/dsa/devices/$1
+	echo dedicated >"$_d/mode" && echo kernel >"$_d/type" && echo iaa_crypto >"$_d/name" &&
+		echo crypto >"$_d/driver_name" && echo 0 >"$_d/group_id" &&
+		{ [ -z "${2:-}" ] || echo "$2" >"$_d/size"; } &&
+		{ [ -z "${3:-}" ] || echo "$3" >"$_d/priority"; }
+}
+
+# crypto_wqs: the wqs bound to the crypto driver
+crypto_wqs() { ls -d /sys/bus/dsa/drivers/crypto/wq* 2>/dev/null | sed 's|.*/||'; }
+
+# crypto_unbind_all: unbind every crypto wq, remembering them for crypto_rebind_all
+crypto_unbind_all() {
+	_unbound=$(crypto_wqs)
+	for _w in $_unbound; do echo "$_w" >/sys/bus/dsa/drivers/crypto/unbind || return 1; done
+}
+
+crypto_rebind_all() {
+	for _w in $_unbound; do
+		wq_config "$_w" && echo "$_w" >/sys/bus/dsa/drivers/crypto/bind || return 1
+	done
+}
+
+# set_sync_mode MODE: with no wq bound, so that every transform sees it
+set_sync_mode() {
+	crypto_unbind_all && echo "$1" >/sys/bus/dsa/drivers/crypto/sync_mode && crypto_rebind_all &&
+		[ "$(cat /sys/bus/dsa/drivers/crypto/sync_mode)" = "$1" ]
+}
+
+# proc_crypto_selftest DRIVER: the selftest field of that driver in /proc/crypto
+proc_crypto_selftest() {
+	awk -v d="$1" '/^driver/ { cur = $3 } /^selftest/ && cur == d { print $3; exit }' /proc/crypto
+}
+
+# iaa_pci_count: virtual/real IAA functions on the PCI bus
+iaa_pci_count() {
+	_c=0
+	for _p in /sys/bus/pci/devices/*; do
+		[ "$(cat "$_p/vendor")" = 0x8086 ] && [ "$(cat "$_p/device")" = 0x0cfe ] && _c=$((_c + 1))
+	done
+	echo $_c
+}

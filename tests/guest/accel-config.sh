@@ -1,0 +1,36 @@
+# accel-config on the virtual device: disable, reconfigure (sizes, priorities, several wqs per
+# device), re-enable, and the new layout works (Debian's upstream iaa_crypto bound to it).
+. /tests/lib.sh
+plan 6
+load_driver upstream >/dev/null 2>&1
+dev=$(iaa_devices | head -n 1)
+id=${dev#iax}
+p=/sys/bus/dsa/devices/$dev
+dmesg_mark
+accel-config disable-wq $dev/wq$id.0 && [ "$(cat $p/wq$id.0/state)" = disabled ] &&
+	accel-config disable-device $dev && [ "$(cat $p/state)" = disabled ] &&
+	ok "disable wq and device" || not_ok "disable wq and device"
+
+accel-config config-wq --group-id=0 --mode=dedicated --type=kernel --name=iaa_crypto \
+	--driver-name=crypto --wq-size=64 --priority=5 $dev/wq$id.0 &&
+	accel-config config-wq --group-id=0 --mode=dedicated --type=kernel --name=iaa_crypto \
+		--driver-name=crypto --wq-size=32 --priority=12 $dev/wq$id.1 &&
+	accel-config config-wq --group-id=1 --mode=dedicated --type=kernel --name=iaa_crypto \
+		--driver-name=crypto --wq-size=16 --priority=1 $dev/wq$id.2 &&
+	accel-config config-engine --group-id=1 $dev/engine$id.1 &&
+	ok "configure three wqs in two groups" || not_ok "configure three wqs in two groups"
+
+accel-config enable-device $dev && [ "$(cat $p/state)" = enabled ] &&
+	accel-config enable-wq $dev/wq$id.0 $dev/wq$id.1 $dev/wq$id.2 &&
+	ok "enable device and wqs" || not_ok "enable device and wqs"
+
+got="$(cat $p/wq$id.0/size)/$(cat $p/wq$id.0/priority) $(cat $p/wq$id.1/size)/$(cat $p/wq$id.1/priority) $(cat $p/wq$id.2/size)/$(cat $p/wq$id.2/priority)"
+[ "$got" = "64/5 32/12 16/1" ] && ok "sizes and priorities read back ($got)" || not_ok "sizes and priorities read back: $got"
+
+bound=$(crypto_wqs | grep -c "^wq$id\.")
+[ "$bound" -eq 3 ] && ok "three wqs bound to the crypto driver" || not_ok "three wqs bound: $bound"
+
+zswap_on deflate-iaa && out=$(pageout 300) && dmesg_clean && ok "deflate-iaa works on the new layout: $out" ||
+	not_ok "deflate-iaa works on the new layout: $out"
+zswap_off
+finish

@@ -1,0 +1,48 @@
+# Debian's stock idxd on the virtual IAA devices: every device probes with its wqs, engines
+# and groups, the IAA default configuration is in place, accel-config lists the devices, and
+# Debian's upstream iaa_crypto binds the default wqs.
+. /tests/lib.sh
+plan 7
+npci=$(iaa_pci_count)
+note "IAA PCI functions: $npci"
+[ "$npci" -ge 1 ] && ok "virtual IAA devices on the PCI bus ($npci)" || not_ok "virtual IAA devices on the PCI bus"
+dmesg_mark
+check "idxd loads" modprobe idxd
+
+devs=$(iaa_devices)
+set -- $devs
+[ $# -eq "$npci" ] && ok "idxd probed every device ($devs)" || not_ok "idxd probed every device: '$devs' for $npci"
+
+bad=
+for d in $devs; do
+	id=${d#iax}
+	p=/sys/bus/dsa/devices/$d
+	[ "$(cat $p/state)" = enabled ] || bad="$bad $d:state=$(cat $p/state)"
+	for i in 0 1 2 3 4 5 6 7; do
+		[ -d "$p/wq$id.$i" ] && [ -d "$p/engine$id.$i" ] || bad="$bad $d:wq/engine$i"
+	done
+	for i in 0 1 2 3; do [ -d "$p/group$id.$i" ] || bad="$bad $d:group$i"; done
+done
+[ -z "$bad" ] && ok "each device enabled with 8 wqs, 8 engines, 4 groups" ||
+	not_ok "each device enabled with 8 wqs, 8 engines, 4 groups:$bad"
+
+bad=
+for d in $devs; do
+	w=/sys/bus/dsa/devices/$d/wq${d#iax}.0
+	cfg="$(cat $w/mode) $(cat $w/type) $(cat $w/name) $(cat $w/driver_name) $(cat $w/size) $(cat $w/priority)"
+	[ "$cfg" = "dedicated kernel iaa_crypto crypto 128 10" ] || bad="$bad $d:'$cfg'"
+done
+[ -z "$bad" ] && ok "default configuration: wq0 dedicated kernel iaa_crypto/crypto size 128 prio 10" ||
+	not_ok "default configuration:$bad"
+
+list=$(accel-config list -i 2>&1)
+bad=
+for d in $devs; do echo "$list" | grep -q "\"$d\"" || bad="$bad $d"; done
+[ -z "$bad" ] && ok "accel-config list shows every device" || { not_ok "accel-config list shows every device:$bad"; echo "$list" | head -20 | sed 's/^/    # /'; }
+
+load_driver upstream
+bound=$(crypto_wqs | wc -l)
+[ "$bound" -eq "$npci" ] && [ "$(proc_crypto_selftest deflate-iaa)" = passed ] && dmesg_clean &&
+	ok "upstream iaa_crypto binds every default wq ($bound) and passes its self-test" ||
+	not_ok "upstream iaa_crypto binds every default wq ($bound of $npci), selftest '$(proc_crypto_selftest deflate-iaa)'"
+finish
