@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Compute engine of the virtual Intel IAA device: DEFLATE compression with
+ * caller-supplied Huffman tables (as found in the AECS), DEFLATE
+ * decompression with the hardware's 4 KiB history, and CRC-32.
+ *
+ * Plain C (gnu11), libc + zlib only, no QEMU types. All functions are
+ * reentrant and thread-safe: there is no mutable global state and no heap
+ * allocation. Everything lives on the stack; worst-case stack use is about
+ * 27 KiB (iaa_compress) and 25 KiB (iaa_decompress).
+ */
+#ifndef IAA_ENGINE_H
+#define IAA_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Completion status (Linux include/uapi/linux/idxd.h, enum iax_completion_status) */
+#define IAA_ST_SUCCESS			0x01
+#define IAA_ST_ANALYTICS_ERROR		0x0a
+#define IAA_ST_OUTBUF_OVERFLOW		0x0b
+
+/*
+ * error_code values reported with IAA_ST_ANALYTICS_ERROR. The numbering is
+ * the one of the IAA specification's analytics error codes.
+ */
+#define IAA_ERR_UNDEF_CL_CODE		0x02	/* code-length code has no codes */
+#define IAA_ERR_FIRST_CODE_16		0x03	/* repeat code 16 with no previous length */
+#define IAA_ERR_WRONG_NUM_CODES		0x06	/* code-length repeat runs past HLIT + HDIST */
+#define IAA_ERR_BAD_CL_CODE_LEN		0x08	/* code-length code over-subscribed/incomplete */
+#define IAA_ERR_BAD_LL_CODE_LEN		0x09	/* lit/len code invalid, or no EOB code */
+#define IAA_ERR_BAD_D_CODE_LEN		0x0a	/* distance code over-subscribed/incomplete */
+#define IAA_ERR_BAD_LL_CODE		0x0b	/* undefined lit/len symbol in the stream */
+#define IAA_ERR_BAD_D_CODE		0x0c	/* undefined distance symbol in the stream */
+#define IAA_ERR_INVALID_BLOCK_TYPE	0x0d	/* BTYPE = 11 */
+#define IAA_ERR_INVALID_STORED_LEN	0x0e	/* stored block LEN != ~NLEN */
+#define IAA_ERR_BAD_EOF			0x0f	/* check_for_eob: input ended before final EOB */
+#define IAA_ERR_BAD_DIST		0x11	/* distance > 4096 (history size) */
+#define IAA_ERR_REF_BEFORE_START	0x12	/* distance > output produced so far */
+#define IAA_ERR_AECS			0x16	/* invalid AECS content (accum_bits > 2048) */
+#define IAA_ERR_COMP_OVERFLOW		0x19	/* compress output would exceed dst_cap */
+#define IAA_ERR_INVALID_HUFFCODE	0x1e	/* compress needs a symbol of length 0 */
+#define IAA_ERR_TOO_MANY_LL_CODES	0x23	/* HLIT > 29 (more than 286 codes) */
+#define IAA_ERR_TOO_MANY_D_CODES	0x24	/* HDIST > 29 (more than 30 codes) */
+
+#define IAA_HIST_SIZE			4096	/* history window of the hardware */
+#define IAA_ACCUM_MAX_BITS		2048	/* bits the AECS output accumulator holds */
+#define IAA_LL_SYMS			286
+#define IAA_D_SYMS			30
+
+/* AECS Huffman table entry: bits 14:0 code (MSB-first), bits 18:15 length */
+#define IAA_HUFF_ENTRY(code, len)	((uint32_t)(code) | ((uint32_t)(len) << 15))
+#define IAA_HUFF_CODE(e)		((e) & 0x7fff)
+#define IAA_HUFF_LEN(e)			(((e) >> 15) & 0xf)
+
+struct iaa_result {
+	uint8_t status;		/* IAA_ST_* */
+	uint8_t error_code;	/* IAA_ERR_* with IAA_ST_ANALYTICS_ERROR */
+	/*
+	 * Compress without flush_output: the last 0..7 bits of the stream,
+	 * which were not written out (LSB first). Zero otherwise.
+	 */
+	uint8_t tail_bits;
+	uint8_t tail_nbits;
+	uint32_t out_size;	/* bytes written (decoded length with suppress_output) */
+	uint32_t in_consumed;	/* input bytes consumed */
+	uint32_t crc;		/* CRC-32 of the uncompressed data, seeded as given */
+};
+
+/*
+ * Compress (IAA opcode 0x43).
+ *
+ * ll_sym[286] and d_sym[30] are AECS table entries (IAA_HUFF_ENTRY). The
+ * output starts with accum_bits (0..2048) bits taken LSB-first from accum[]
+ * (e.g. 3 bits 0b011 = BFINAL=1, BTYPE=01), followed by the Huffman-coded
+ * literals, lengths (3..258) and distances (1..4096) with RFC 1951 extra
+ * bits. append_eob appends ll_sym[256]; flush_output zero-pads to a byte
+ * boundary and writes the last byte, otherwise the last 0..7 bits are
+ * returned in r->tail_bits/tail_nbits.
+ *
+ * Errors (IAA_ST_ANALYTICS_ERROR):
+ *  IAA_ERR_COMP_OVERFLOW	the output would exceed dst_cap; nothing is
+ *				written past dst_cap (bytes below it may be).
+ *  IAA_ERR_INVALID_HUFFCODE	a literal present in src, or the EOB, has
+ *				length 0. Matches whose length or distance
+ *				code has length 0 are avoided (shorter length,
+ *				or literals).
+ *  IAA_ERR_AECS		accum_bits > 2048.
+ * crc = iaa_crc32(crc_seed, src, src_len) in every case.
+ */
+struct iaa_comp_args {
+	const uint8_t *src;
+	uint32_t src_len;
+	uint8_t *dst;
+	uint32_t dst_cap;
+	const uint32_t *ll_sym;
+	const uint32_t *d_sym;
+	const uint8_t *accum;
+	uint32_t accum_bits;
+	uint32_t crc_seed;
+	bool append_eob;
+	bool flush_output;
+};
+
+void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r);
+
+/*
+ * Decompress (IAA opcode 0x42) a raw RFC 1951 stream: stored, fixed and
+ * dynamic blocks, any number of them. The history is 4 KiB as in the
+ * hardware: a distance > 4096 is IAA_ERR_BAD_DIST even if more output has
+ * been produced; a distance beyond the output produced so far is
+ * IAA_ERR_REF_BEFORE_START.
+ *
+ * Decoding ends after the block with BFINAL=1. With stop_on_eob the bytes
+ * after it are not consumed (in_consumed counts up to and including the
+ * byte holding the final EOB); without it they are ignored but counted as
+ * consumed (in_consumed = src_len).
+ *
+ * If the input ends before the final EOB: with check_for_eob this is
+ * IAA_ERR_BAD_EOF; without it the job succeeds with all output that could
+ * be decoded (every complete symbol, stored bytes present).
+ *
+ * Output larger than dst_cap: IAA_ST_OUTBUF_OVERFLOW, dst filled up to
+ * dst_cap and nothing written past it. suppress_output: nothing is written
+ * (dst may be NULL), out_size and crc still cover the decoded data.
+ * On an analytics error, out_size counts the bytes written before the
+ * error was found.
+ */
+struct iaa_decomp_args {
+	const uint8_t *src;
+	uint32_t src_len;
+	uint8_t *dst;
+	uint32_t dst_cap;
+	bool suppress_output;
+	bool stop_on_eob;
+	bool check_for_eob;
+	uint32_t crc_seed;	/* zero for a fresh CRC */
+};
+
+void iaa_decompress(const struct iaa_decomp_args *a, struct iaa_result *r);
+
+/* zlib-compatible CRC-32 (IEEE 802.3, reflected, ~ pre/post conditioned) */
+uint32_t iaa_crc32(uint32_t seed, const void *buf, size_t len);
+
+/* RFC 1951 fixed Huffman tables in AECS entry format */
+void iaa_fixed_tables(uint32_t ll_sym[IAA_LL_SYMS], uint32_t d_sym[IAA_D_SYMS]);
+
+#endif /* IAA_ENGINE_H */
