@@ -80,6 +80,8 @@ hmp() {
 # --- zswap ------------------------------------------------------------------------------------
 # zswap_on COMPRESSOR: swap on /dev/vda, zswap enabled with COMPRESSOR
 zswap_on() {
+	[ -b /dev/vda ] || modprobe virtio_blk
+	for _i in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; sleep 1; done
 	grep -q '^/dev/vda' /proc/swaps || { mkswap /dev/vda >/dev/null && swapon /dev/vda; } || return 1
 	echo 0 >/sys/module/zswap/parameters/enabled
 	echo "$1" >/sys/module/zswap/parameters/compressor || return 1
