@@ -1,0 +1,106 @@
+# zswap on deflate-iaa in each sync_mode: `pageout N` pushes N pages of mixed compressibility
+# out through zswap and reads every byte back; /proc/vmstat shows they went through zswap and
+# the driver's debugfs statistics (iaa-crypto/) agree with the work done: at least one
+# compress per zswap store and one decompress per zswap load, done by the devices' wqs, and no
+# device errors.
+#
+# pageout makes every fifth page random: zswap rejects those (compression fails with -ENOSPC)
+# and writes them to the swap device, so only the other pages count as zswap traffic.
+#
+# Kernel command line knobs: zswap.pages=N (default 1200), zswap.modes=LIST (default: all).
+. /tests/lib.sh
+
+arg() { sed -n "s/.*\\<zswap\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline | tr ',' ' '; }
+pages=$(arg pages)
+pages=${pages:-1200}
+modes=$(arg modes)
+modes=${modes:-sync async async_irq}
+D=/sys/kernel/debug/iaa-crypto
+
+nmodes=0
+for m in $modes; do nmodes=$((nmodes + 1)); done
+plan $((nmodes * 5 + 1))
+
+# the pages zswap must take: all but pageout's random ones (index % 5 == 3)
+random=$(((pages + 1) / 5))
+comp=$((pages - random))
+want=$comp
+
+[ -d /sys/bus/dsa/drivers/crypto ] || load_driver ours >/dev/null 2>&1
+# the swap disk (zswap_on uses /dev/vda); nothing loads virtio_blk behind a test's back
+modprobe virtio_blk 2>/dev/null
+for i in 1 2 3 4 5; do [ -b /dev/vda ] && break; sleep 1; done
+stats=1
+[ -r $D/total_comp_calls ] || stats=0
+[ $stats = 1 ] || note "no statistics in $D (driver without CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS?)"
+
+st() { cat $D/$1 2>/dev/null || echo 0; }
+# wqsum KEY: KEY summed over every wq in wq_stats (4-space indent lines)
+wqsum() { awk -v k="$1:" '/^    [a-z_]+:/ && $1 == k { s += $2 } END { print s + 0 }' $D/wq_stats; }
+errsum() {
+	_s=0
+	for _f in einval timeout fault hw; do
+		_s=$((_s + $(st total_completion_${_f}_errors)))
+	done
+	echo $((_s + $(st total_verify_failures)))
+}
+
+# set_mode MODE: ours takes it at any time (zswap's transforms read it when its pool is made);
+# Debian's only with no wq bound and not again after its last wq went away: reload it.
+DRV=/sys/bus/dsa/drivers/crypto
+wqs=$(crypto_wqs)
+set_mode() {
+	if grep -q '\<iaa\.driver=upstream\>' /proc/cmdline; then
+		unload_driver && load_driver upstream && echo "$1" >$DRV/sync_mode || return 1
+		for _w in $wqs; do wq_config "$_w" && echo "$_w" >$DRV/bind || return 1; done
+	else
+		echo "$1" >$DRV/sync_mode && [ "$(cat $DRV/sync_mode)" = "$1" ]
+	fi
+}
+
+dmesg_mark
+seed=0
+for m in $modes; do
+	seed=$((seed + 1))
+	zswap_off
+	if ! set_mode "$m" || ! zswap_on deflate-iaa; then
+		for c in pageout vmstat calls device errors; do not_ok "$m: $c: zswap on deflate-iaa"; done
+		continue
+	fi
+	o0=$(vmstat zswpout) i0=$(vmstat zswpin)
+	c0=$(st total_comp_calls) d0=$(st total_decomp_calls) e0=$(errsum)
+	[ $stats = 1 ] && wc0=$(wqsum comp_calls) wd0=$(wqsum decomp_calls)
+	out=$(tmo 900 pageout -x $seed "$pages")
+	rc=$?
+	dout=$(($(vmstat zswpout) - o0)) din=$(($(vmstat zswpin) - i0))
+	dc=$(($(st total_comp_calls) - c0)) dd=$(($(st total_decomp_calls) - d0))
+	de=$(($(errsum) - e0))
+	note "$m: $out"
+	note "$m: zswpout +$dout zswpin +$din; total_comp_calls +$dc total_decomp_calls +$dd"
+	[ $rc -eq 0 ] && ok "$m: pageout $pages: every byte came back" ||
+		not_ok "$m: pageout $pages: every byte came back (exit $rc)"
+	[ $dout -ge $want ] && [ $din -ge $want ] &&
+		ok "$m: zswpout +$dout, zswpin +$din (>= $want compressible pages)" ||
+		not_ok "$m: zswpout +$dout, zswpin +$din (want >= $want compressible pages)"
+	if [ $stats = 0 ]; then
+		skip "$m: compress/decompress calls >= zswpout/zswpin" "no statistics"
+		skip "$m: the devices' wqs did the work" "no statistics"
+		skip "$m: no device errors" "no statistics"
+		continue
+	fi
+	[ $dc -ge $dout ] && [ $dd -ge $din ] && [ $dout -gt 0 ] &&
+		ok "$m: total_comp_calls +$dc >= zswpout +$dout, total_decomp_calls +$dd >= zswpin +$din" ||
+		not_ok "$m: total_comp_calls +$dc >= zswpout +$dout, total_decomp_calls +$dd >= zswpin +$din"
+	wc=$(($(wqsum comp_calls) - wc0)) wd=$(($(wqsum decomp_calls) - wd0))
+	note "$m: wq_stats: comp_calls +$wc decomp_calls +$wd"
+	[ $wc -ge $dout ] && [ $wd -ge $din ] && [ $dout -gt 0 ] &&
+		ok "$m: the devices' wqs did the work (comp_calls +$wc, decomp_calls +$wd)" ||
+		not_ok "$m: the devices' wqs did the work (comp_calls +$wc, decomp_calls +$wd)"
+	[ $de -eq 0 ] && ok "$m: no device errors" || {
+		not_ok "$m: no device errors ($de)"
+		grep -E 'error|fail' $D/wq_stats | sed 's/^/    # /'
+	}
+done
+zswap_off
+dmesg_clean && ok "no warnings in the kernel log" || not_ok "no warnings in the kernel log"
+finish
