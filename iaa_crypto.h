@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Intel In-Memory Analytics Accelerator (IAA) deflate driver: the objects
+ * and entry points shared between the driver's files.
+ */
+#ifndef __IAA_CRYPTO_H__
+#define __IAA_CRYPTO_H__
+
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <crypto/internal/acompress.h>
+
+#include "idxd.h"
+#include "iaa_crypto_stats.h"
+
+#define IAA_DRIVER_NAME		"crypto"
+#define IAA_ALG_NAME		"deflate"
+#define IAA_ALG_DRIVER_NAME	"deflate-iaa"
+
+/*
+ * Test-only switches for the reliability suite, set with -D on the compiler
+ * command line and never in a normal build: each one breaks exactly one
+ * safety mechanism so that the suite can prove it notices.
+ */
+#ifdef IAA_CRYPTO_TEST_BREAK_FALLBACK
+#define IAA_TEST_NO_FALLBACK	1	/* no software decompress fallback */
+#else
+#define IAA_TEST_NO_FALLBACK	0
+#endif
+#ifdef IAA_CRYPTO_TEST_BREAK_REF
+#define IAA_TEST_NO_QUEUE_REF	1	/* requests do not pin their queue */
+#else
+#define IAA_TEST_NO_QUEUE_REF	0
+#endif
+
+/* How a request waits for its descriptor (the sync_mode attribute) */
+enum iaa_wait_mode {
+	IAA_WAIT_SYNC,		/* the submitter polls the completion record */
+	IAA_WAIT_ASYNC,		/* -EINPROGRESS; the queue's poller completes it */
+	IAA_WAIT_IRQ,		/* -EINPROGRESS; the wq interrupt completes it */
+};
+
+enum iaa_op {
+	IAA_OP_COMPRESS,
+	IAA_OP_DECOMPRESS,
+	IAA_OP_VERIFY,		/* decompress of our own output, CRC checked */
+};
+
+/* One IAA device with at least one wq bound to this driver */
+struct iaa_accel {
+	struct idxd_device *idxd;
+	struct list_head link;		/* iaa_accels, under iaa_dev_lock */
+	struct list_head queues;	/* struct iaa_queue, by wq id */
+	unsigned int nr_queues;
+	int node;			/* NUMA node the device is attached to */
+	struct iaa_aecs_comp *aecs;	/* fixed-Huffman compression state */
+	dma_addr_t aecs_dma;
+	struct iaa_counters stats;
+};
+
+/*
+ * Per-descriptor resources, indexed by desc->id. While an asynchronous
+ * request waits for its descriptor, @owner points at it; whoever clears it
+ * (under the queue's lock: poller, watchdog or interrupt thread) completes
+ * the request.
+ */
+struct iaa_slot {
+	struct iaa_req *owner;
+	void *bounce;			/* IAA_BOUNCE_BYTES source + destination */
+	dma_addr_t bounce_dma;
+};
+
+#define IAA_BOUNCE_BYTES	PAGE_SIZE
+
+enum iaa_queue_flags {
+	IAA_QUEUE_BROKEN,		/* a descriptor timed out: out of service */
+};
+
+/* One IAA wq bound to this driver */
+struct iaa_queue {
+	struct idxd_wq *wq;
+	struct iaa_accel *accel;
+	struct list_head link;		/* accel->queues */
+	struct percpu_ref ref;		/* held by every request using the queue */
+	struct completion released;	/* @ref dropped to zero after kill */
+	unsigned long flags;
+	atomic_t inflight;		/* requests on the queue: load for routing */
+	int node;			/* node of the CPUs this queue serves */
+
+	unsigned int nr_slots;
+	struct iaa_slot *slots;
+
+	spinlock_t lock;		/* protects @pending and @nr_polled */
+	struct list_head pending;	/* async requests awaiting completion */
+	unsigned int nr_polled;		/* of which submitted without interrupt */
+	struct delayed_work poll;	/* poller (async) and watchdog (async_irq) */
+
+	struct iaa_counters stats;
+};
+
+/* Settings captured when a transform is allocated */
+struct iaa_tfm_ctx {
+	enum iaa_wait_mode mode;
+	bool verify;
+};
+
+/* Direction-independent description of one side of a request on the device */
+struct iaa_buf {
+	void *cpu;			/* bounce area, when @bounced */
+	dma_addr_t dma;
+	unsigned int len;		/* bytes the device may access */
+	enum dma_data_direction dir;
+	bool bounced;			/* through the slot's bounce buffer */
+};
+
+/* Per-request state, in the acomp request context */
+struct iaa_req {
+	struct acomp_req *areq;
+	struct iaa_queue *queue;
+	struct idxd_desc *desc;
+	struct list_head pending_link;	/* queue->pending */
+	u64 start_ns;
+	u64 deadline_ns;
+	enum iaa_op op;
+	enum iaa_wait_mode mode;
+	bool verify;
+	bool async;			/* -EINPROGRESS returned: use the callback */
+	bool polled;			/* on queue->pending without interrupt */
+	bool desc_owned;		/* completion path must free the descriptor */
+	u32 crc;			/* CRC of the input, from the compress */
+	u32 comp_len;			/* compressed length, checked by verify */
+	struct iaa_buf src;
+	struct iaa_buf dst;
+};
+
+static inline struct iaa_req *iaa_req_of(struct acomp_req *areq)
+{
+	return acomp_request_ctx(areq);
+}
+
+static inline struct device *iaa_queue_dma_dev(struct iaa_queue *q)
+{
+	return &q->wq->idxd->pdev->dev;
+}
+
+/* iaa_crypto_main.c */
+extern struct workqueue_struct *iaa_poll_wq;
+extern struct dentry *iaa_debugfs_root;
+u64 iaa_timeout_ns(void);
+
+/* iaa_crypto_attrs.c */
+extern const struct attribute_group *iaa_driver_attr_groups[];
+enum iaa_wait_mode iaa_attr_wait_mode(void);
+bool iaa_attr_verify(void);
+
+/* iaa_crypto_comp_fixed.c */
+int iaa_fixed_aecs_alloc(struct iaa_accel *accel);
+void iaa_fixed_aecs_free(struct iaa_accel *accel);
+
+/* iaa_crypto_dev.c */
+extern struct mutex iaa_dev_lock;
+extern struct list_head iaa_accels;
+int iaa_wq_bind(struct idxd_dev *idxd_dev);
+void iaa_wq_unbind(struct idxd_dev *idxd_dev);
+void iaa_queue_quarantine(struct iaa_queue *q);
+
+static inline bool iaa_queue_tryget(struct iaa_queue *q)
+{
+	if (IAA_TEST_NO_QUEUE_REF)
+		return !percpu_ref_is_dying(&q->ref);
+	return percpu_ref_tryget_live(&q->ref);
+}
+
+static inline void iaa_queue_put(struct iaa_queue *q)
+{
+	if (!IAA_TEST_NO_QUEUE_REF)
+		percpu_ref_put(&q->ref);
+}
+
+/* iaa_crypto_wq_table.c */
+int iaa_wq_table_init(void);
+void iaa_wq_table_exit(void);
+void iaa_wq_table_rebuild(int going_cpu);
+void iaa_wq_table_rebuild_async(void);
+struct iaa_queue *iaa_wq_table_get(struct idxd_desc **descp, bool may_sleep);
+
+/* iaa_crypto_dma.c */
+bool iaa_req_fits_device(struct iaa_req *r);
+int iaa_req_map(struct iaa_req *r);
+void iaa_req_unmap(struct iaa_req *r, bool copy_out, unsigned int out_len);
+
+/* iaa_crypto_submit.c */
+int iaa_req_execute(struct iaa_req *r);
+int iaa_req_launch(struct iaa_req *r);
+void iaa_req_release_hw(struct iaa_req *r);
+void iaa_queue_poll_fn(struct work_struct *work);
+void iaa_irq_desc_complete(struct idxd_desc *desc,
+			   enum idxd_complete_type type, bool free_desc,
+			   void *ctx, u32 *status);
+
+/* iaa_crypto_complete.c */
+int iaa_req_done(struct iaa_req *r, int forced_err);
+int iaa_req_software(struct iaa_req *r);
+int iaa_req_finish(struct iaa_req *r, int err);
+
+/* iaa_crypto_sw.c */
+int iaa_sw_init(void);
+void iaa_sw_exit(void);
+int iaa_sw_compress(struct acomp_req *areq);
+int iaa_sw_decompress(struct acomp_req *areq);
+
+/* iaa_crypto_alg.c */
+int iaa_alg_register(void);
+void iaa_alg_unregister(void);
+
+#endif /* __IAA_CRYPTO_H__ */

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The acomp algorithm: "deflate", driver name "deflate-iaa".
+ *
+ * Compression produces one final fixed-Huffman block of raw deflate (RFC
+ * 1951), with matches no farther than 4 KiB back. Decompression accepts any
+ * raw deflate stream: what the device cannot decode (for example matches
+ * farther back than its 4 KiB history) is decoded in software.
+ *
+ * The algorithm is registered when the first wq is bound and stays
+ * registered until the module is removed. While no wq can take a request,
+ * both directions run in software (see iaa_crypto_sw.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ktime.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+
+#include "iaa_crypto.h"
+
+#define IAA_DEFLATE_PRIORITY	300
+
+static DEFINE_MUTEX(iaa_alg_lock);
+static bool iaa_alg_registered;
+
+static int iaa_acomp_init_tfm(struct crypto_acomp *tfm)
+{
+	struct iaa_tfm_ctx *ctx = acomp_tfm_ctx(tfm);
+
+	ctx->mode = iaa_attr_wait_mode();
+	ctx->verify = iaa_attr_verify();
+	return 0;
+}
+
+static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
+{
+	struct iaa_tfm_ctx *ctx = acomp_tfm_ctx(crypto_acomp_reqtfm(areq));
+	struct iaa_req *r = iaa_req_of(areq);
+
+	iaa_stat_inc(op == IAA_OP_COMPRESS ? IAA_STAT_COMP_CALLS :
+					     IAA_STAT_DECOMP_CALLS);
+
+	/* Caller-allocated destinations only */
+	if (!areq->src || !areq->dst || !areq->slen || !areq->dlen)
+		return -EINVAL;
+
+	*r = (struct iaa_req) {
+		.areq = areq,
+		.op = op,
+		.mode = ctx->mode,
+		.verify = ctx->verify,
+		.start_ns = iaa_stats_enabled() ? ktime_get_ns() : 0,
+	};
+
+	return iaa_req_execute(r);
+}
+
+static int iaa_acomp_compress(struct acomp_req *areq)
+{
+	return iaa_acomp_run(areq, IAA_OP_COMPRESS);
+}
+
+static int iaa_acomp_decompress(struct acomp_req *areq)
+{
+	return iaa_acomp_run(areq, IAA_OP_DECOMPRESS);
+}
+
+/* Never called for output this driver allocated: it allocates none */
+static void iaa_acomp_dst_free(struct scatterlist *dst)
+{
+}
+
+static struct acomp_alg iaa_acomp = {
+	.init		= iaa_acomp_init_tfm,
+	.compress	= iaa_acomp_compress,
+	.decompress	= iaa_acomp_decompress,
+	.dst_free	= iaa_acomp_dst_free,
+	.reqsize	= sizeof(struct iaa_req),
+	.base		= {
+		.cra_name		= IAA_ALG_NAME,
+		.cra_driver_name	= IAA_ALG_DRIVER_NAME,
+		.cra_flags		= CRYPTO_ALG_ASYNC |
+					  CRYPTO_ALG_KERN_DRIVER_ONLY,
+		.cra_ctxsize		= sizeof(struct iaa_tfm_ctx),
+		.cra_priority		= IAA_DEFLATE_PRIORITY,
+		.cra_module		= THIS_MODULE,
+	},
+};
+
+/* Register the algorithm once: called for every wq that gets bound */
+int iaa_alg_register(void)
+{
+	int ret = 0;
+
+	mutex_lock(&iaa_alg_lock);
+	if (!iaa_alg_registered) {
+		ret = crypto_register_acomp(&iaa_acomp);
+		if (ret)
+			pr_err("registering %s failed: %d\n",
+			       IAA_ALG_DRIVER_NAME, ret);
+		else
+			iaa_alg_registered = true;
+	}
+	mutex_unlock(&iaa_alg_lock);
+
+	return ret;
+}
+
+void iaa_alg_unregister(void)
+{
+	mutex_lock(&iaa_alg_lock);
+	if (iaa_alg_registered)
+		crypto_unregister_acomp(&iaa_acomp);
+	iaa_alg_registered = false;
+	mutex_unlock(&iaa_alg_lock);
+}

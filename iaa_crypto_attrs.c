@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Driver attributes, in /sys/bus/dsa/drivers/crypto/:
+ *
+ *   sync_mode		sync | async | async_irq (default sync)
+ *   verify_compress	0 | 1 (default 1)
+ *
+ * They may be changed at any time. A transform reads them once, when it is
+ * allocated (iaa_acomp_init_tfm()), and keeps those values for its life: a
+ * user such as zswap picks up a change when it allocates new transforms.
+ */
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "iaa_crypto.h"
+
+static const char * const iaa_wait_mode_names[] = {
+	[IAA_WAIT_SYNC]		= "sync",
+	[IAA_WAIT_ASYNC]	= "async",
+	[IAA_WAIT_IRQ]		= "async_irq",
+};
+
+static enum iaa_wait_mode iaa_wait_setting = IAA_WAIT_SYNC;
+static bool iaa_verify_setting = true;
+
+enum iaa_wait_mode iaa_attr_wait_mode(void)
+{
+	return READ_ONCE(iaa_wait_setting);
+}
+
+bool iaa_attr_verify(void)
+{
+	return READ_ONCE(iaa_verify_setting);
+}
+
+static ssize_t iaa_sync_mode_show(struct device_driver *drv, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", iaa_wait_mode_names[iaa_attr_wait_mode()]);
+}
+
+static ssize_t iaa_sync_mode_store(struct device_driver *drv, const char *buf,
+				   size_t count)
+{
+	int mode = sysfs_match_string(iaa_wait_mode_names, buf);
+
+	if (mode < 0)
+		return -EINVAL;
+
+	WRITE_ONCE(iaa_wait_setting, mode);
+	return count;
+}
+
+static ssize_t iaa_verify_show(struct device_driver *drv, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", iaa_attr_verify());
+}
+
+static ssize_t iaa_verify_store(struct device_driver *drv, const char *buf,
+				size_t count)
+{
+	bool verify;
+	int ret;
+
+	ret = kstrtobool(buf, &verify);
+	if (ret)
+		return ret;
+
+	WRITE_ONCE(iaa_verify_setting, verify);
+	return count;
+}
+
+static struct driver_attribute iaa_attr_sync_mode =
+	__ATTR(sync_mode, 0644, iaa_sync_mode_show, iaa_sync_mode_store);
+static struct driver_attribute iaa_attr_verify_compress =
+	__ATTR(verify_compress, 0644, iaa_verify_show, iaa_verify_store);
+
+static struct attribute *iaa_driver_attrs[] = {
+	&iaa_attr_sync_mode.attr,
+	&iaa_attr_verify_compress.attr,
+	NULL
+};
+
+static const struct attribute_group iaa_driver_attr_group = {
+	.attrs = iaa_driver_attrs,
+};
+
+const struct attribute_group *iaa_driver_attr_groups[] = {
+	&iaa_driver_attr_group,
+	NULL
+};

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IAA hardware formats used for deflate: the (de)compression flag words of a
+ * descriptor, the analytics error code the driver acts on, the compression
+ * AECS (Analytics Engine Configuration and State) record, and helpers that
+ * format a descriptor for each operation.
+ */
+#ifndef __IAA_CRYPTO_DESC_H__
+#define __IAA_CRYPTO_DESC_H__
+
+#include <linux/bitfield.h>
+#include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#include <linux/types.h>
+#include <uapi/linux/idxd.h>
+
+/* iax_hw_desc.compr_flags (opcode 0x43) */
+#define IAA_DEFL_FLUSH_OUTPUT		BIT(1)	/* pad the last byte with zeros */
+#define IAA_DEFL_APPEND_EOB		BIT(2)	/* emit the end-of-block symbol */
+
+/* iax_hw_desc.decompr_flags (opcode 0x42) */
+#define IAA_INFL_ENABLE			BIT(0)
+#define IAA_INFL_FLUSH_OUTPUT		BIT(1)
+#define IAA_INFL_CHECK_EOB		BIT(2)	/* input must end with EOB */
+#define IAA_INFL_STOP_ON_EOB		BIT(3)
+#define IAA_INFL_SUPPRESS_OUTPUT	BIT(9)	/* decode and CRC, write nothing */
+
+/* Flags on every descriptor: completion record requested at a valid address */
+#define IAA_DESC_FLAGS_BASE \
+	(IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR | IDXD_OP_FLAG_CC)
+
+/* iax_completion_record.error_code with status IAX_COMP_ANALYTICS_ERROR */
+#define IAA_AERR_DST_OVERFLOW		0x19	/* output > max_dst_size */
+
+/* One Huffman code in the AECS tables: code value MSB-first, and its length */
+#define IAA_HUFF_CODE			GENMASK(14, 0)
+#define IAA_HUFF_LEN			GENMASK(18, 15)
+
+#define IAA_AECS_LL_CODES		286	/* literal/length symbols 0..285 */
+#define IAA_AECS_D_CODES		30	/* distance symbols 0..29 */
+#define IAA_AECS_ACCUM_BYTES		256
+
+/*
+ * Compression AECS, read by the device through src2 (IDXD_OP_FLAG_RD_SRC2_AECS).
+ * The output accumulator holds bits the device emits before the first
+ * symbol: this is where software places the deflate block header.
+ */
+struct iaa_aecs_comp {
+	__le32 crc_seed;
+	__le32 xor_seed;
+	__le32 rsvd0[5];
+	__le32 accum_bits;			/* valid bits in accum[] */
+	u8 accum[IAA_AECS_ACCUM_BYTES];		/* LSB-first bit stream */
+	__le32 ll_code[IAA_AECS_LL_CODES];
+	__le32 rsvd1[2];
+	__le32 d_code[IAA_AECS_D_CODES];
+	__le32 rsvd2[2];
+} __packed;
+
+static_assert(offsetof(struct iaa_aecs_comp, accum_bits) == 0x01c);
+static_assert(offsetof(struct iaa_aecs_comp, accum) == 0x020);
+static_assert(offsetof(struct iaa_aecs_comp, ll_code) == 0x120);
+static_assert(offsetof(struct iaa_aecs_comp, d_code) == 0x5a0);
+static_assert(sizeof(struct iaa_aecs_comp) == 1568);
+
+static inline void iaa_desc_set_completion(struct iax_hw_desc *hw,
+					   dma_addr_t compl_dma, bool irq)
+{
+	hw->flags |= IAA_DESC_FLAGS_BASE | (irq ? IDXD_OP_FLAG_RCI : 0);
+	hw->completion_addr = compl_dma;
+}
+
+static inline void iaa_desc_set_compress(struct iax_hw_desc *hw,
+					 dma_addr_t src, u32 slen,
+					 dma_addr_t dst, u32 dlen,
+					 dma_addr_t aecs)
+{
+	hw->opcode = IAX_OPCODE_COMPRESS;
+	hw->flags = IDXD_OP_FLAG_RD_SRC2_AECS;
+	hw->compr_flags = IAA_DEFL_FLUSH_OUTPUT | IAA_DEFL_APPEND_EOB;
+	hw->src1_addr = src;
+	hw->src1_size = slen;
+	hw->dst_addr = dst;
+	hw->max_dst_size = dlen;
+	hw->src2_addr = aecs;
+	hw->src2_size = sizeof(struct iaa_aecs_comp);
+}
+
+/*
+ * A decompress that writes nothing (@check_only) decodes and checksums the
+ * stream only: this is how a compress is verified.
+ */
+static inline void iaa_desc_set_decompress(struct iax_hw_desc *hw,
+					   dma_addr_t src, u32 slen,
+					   dma_addr_t dst, u32 dlen,
+					   bool check_only)
+{
+	hw->opcode = IAX_OPCODE_DECOMPRESS;
+	hw->flags = 0;
+	hw->decompr_flags = IAA_INFL_ENABLE | IAA_INFL_FLUSH_OUTPUT |
+			    IAA_INFL_CHECK_EOB | IAA_INFL_STOP_ON_EOB |
+			    (check_only ? IAA_INFL_SUPPRESS_OUTPUT : 0);
+	hw->src1_addr = src;
+	hw->src1_size = slen;
+	hw->dst_addr = dst;
+	hw->max_dst_size = dlen;
+	hw->src2_addr = 0;
+	hw->src2_size = 0;
+}
+
+#endif /* __IAA_CRYPTO_DESC_H__ */

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IAA devices and wqs: binding a wq to the "crypto" driver on the dsa bus,
+ * and giving it back.
+ *
+ * A request pins its wq (struct iaa_queue) with a percpu_ref taken while it
+ * reads the wq table under RCU. Unbinding a wq:
+ *
+ *  1. kills the reference, so no new request can pin the wq, and publishes a
+ *     table without it;
+ *  2. waits for the reference to drain: requests in flight complete on the
+ *     device, or by timeout, then in software;
+ *  3. waits for an RCU grace period: nobody holds the wq without a reference
+ *     any more (a table reader whose tryget failed);
+ *  4. stops the poller, quiesces idxd's own wq reference and disables the wq.
+ *
+ * A device's state (the fixed-mode AECS) lives as long as it has a wq bound.
+ * All of this, and the device list, is serialised by iaa_dev_lock, always
+ * taken inside cpus_read_lock() because CPU hotplug rebuilds the table too.
+ */
+#include <linux/cpu.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "iaa_crypto.h"
+
+/* Protects iaa_accels, each device's wq list, and the wq table rebuilds */
+DEFINE_MUTEX(iaa_dev_lock);
+LIST_HEAD(iaa_accels);
+
+static struct iaa_accel *iaa_accel_get(struct idxd_device *idxd)
+{
+	struct device *dev = &idxd->pdev->dev;
+	struct iaa_accel *accel;
+	int ret;
+
+	lockdep_assert_held(&iaa_dev_lock);
+
+	list_for_each_entry(accel, &iaa_accels, link)
+		if (accel->idxd == idxd)
+			return accel;
+
+	accel = kzalloc_node(sizeof(*accel), GFP_KERNEL, dev_to_node(dev));
+	if (!accel)
+		return ERR_PTR(-ENOMEM);
+
+	accel->idxd = idxd;
+	accel->node = dev_to_node(dev);
+	INIT_LIST_HEAD(&accel->queues);
+	ret = iaa_fixed_aecs_alloc(accel);
+	if (ret) {
+		kfree(accel);
+		return ERR_PTR(ret);
+	}
+
+	list_add_tail(&accel->link, &iaa_accels);
+	return accel;
+}
+
+static void iaa_accel_free(struct iaa_accel *accel)
+{
+	iaa_fixed_aecs_free(accel);
+	kfree(accel);
+}
+
+static void iaa_queue_ref_release(struct percpu_ref *ref)
+{
+	struct iaa_queue *q = container_of(ref, struct iaa_queue, ref);
+
+	complete(&q->released);
+}
+
+static void iaa_queue_free(struct iaa_queue *q)
+{
+	struct device *dev = iaa_queue_dma_dev(q);
+	unsigned int i;
+
+	for (i = 0; q->slots && i < q->nr_slots; i++)
+		if (q->slots[i].bounce)
+			dma_free_coherent(dev, 2 * IAA_BOUNCE_BYTES,
+					  q->slots[i].bounce,
+					  q->slots[i].bounce_dma);
+	kfree(q->slots);
+	percpu_ref_exit(&q->ref);
+	kfree(q);
+}
+
+/* Called with wq->wq_lock held, on an enabled wq */
+static struct iaa_queue *iaa_queue_alloc(struct idxd_wq *wq)
+{
+	struct device *dev = &wq->idxd->pdev->dev;
+	int node = dev_to_node(dev);
+	struct iaa_queue *q;
+	unsigned int i;
+
+	q = kzalloc_node(sizeof(*q), GFP_KERNEL, node);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+
+	q->wq = wq;
+	spin_lock_init(&q->lock);
+	INIT_LIST_HEAD(&q->pending);
+	INIT_DELAYED_WORK(&q->poll, iaa_queue_poll_fn);
+	init_completion(&q->released);
+	if (percpu_ref_init(&q->ref, iaa_queue_ref_release, 0, GFP_KERNEL)) {
+		kfree(q);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	/* One bounce area per descriptor: it is never contended */
+	q->nr_slots = wq->num_descs;
+	q->slots = kcalloc_node(q->nr_slots, sizeof(*q->slots), GFP_KERNEL,
+				node);
+	if (!q->slots)
+		goto nomem;
+	for (i = 0; i < q->nr_slots; i++) {
+		q->slots[i].bounce = dma_alloc_coherent(dev, 2 * IAA_BOUNCE_BYTES,
+							&q->slots[i].bounce_dma,
+							GFP_KERNEL);
+		if (!q->slots[i].bounce)
+			goto nomem;
+	}
+	return q;
+
+nomem:
+	iaa_queue_free(q);
+	return ERR_PTR(-ENOMEM);
+}
+
+/* Give the wq back to idxd; no request may be using it any more */
+static void iaa_queue_release_wq(struct iaa_queue *q)
+{
+	struct idxd_wq *wq = q->wq;
+
+	mutex_lock(&wq->wq_lock);
+	__idxd_wq_quiesce(wq);
+	idxd_drv_disable_wq(wq);
+	mutex_unlock(&wq->wq_lock);
+
+	iaa_queue_free(q);
+}
+
+/* Make @q visible to requests */
+static int iaa_queue_attach(struct iaa_queue *q)
+{
+	struct iaa_accel *accel;
+	struct iaa_queue *pos;
+	int ret = 0;
+
+	cpus_read_lock();
+	mutex_lock(&iaa_dev_lock);
+
+	accel = iaa_accel_get(q->wq->idxd);
+	if (IS_ERR(accel)) {
+		ret = PTR_ERR(accel);
+		goto unlock;
+	}
+
+	q->accel = accel;
+	list_for_each_entry(pos, &accel->queues, link)
+		if (pos->wq->id > q->wq->id)
+			break;
+	list_add_tail(&q->link, &pos->link);
+	accel->nr_queues++;
+	iaa_wq_table_rebuild(-1);
+
+unlock:
+	mutex_unlock(&iaa_dev_lock);
+	cpus_read_unlock();
+	return ret;
+}
+
+/*
+ * Take @q out of use, wait until no request uses it, and give the wq back.
+ * In-flight requests complete first, on the device or by timeout.
+ */
+static void iaa_queue_retire(struct iaa_queue *q)
+{
+	struct iaa_accel *accel = q->accel, *gone = NULL;
+
+	cpus_read_lock();
+	mutex_lock(&iaa_dev_lock);
+	percpu_ref_kill(&q->ref);
+	list_del(&q->link);
+	if (!--accel->nr_queues) {
+		list_del(&accel->link);
+		gone = accel;
+	}
+	iaa_wq_table_rebuild(-1);
+	mutex_unlock(&iaa_dev_lock);
+	cpus_read_unlock();
+
+	/*
+	 * Requests in flight finish, then an RCU grace period covers whoever
+	 * still looks at @q without a reference: table readers whose tryget
+	 * failed.
+	 */
+	wait_for_completion(&q->released);
+	synchronize_rcu();
+	cancel_delayed_work_sync(&q->poll);
+
+	iaa_queue_release_wq(q);
+	if (gone)
+		iaa_accel_free(gone);
+}
+
+/*
+ * A descriptor of @q did not complete in time. The device may still be
+ * working on it, so the descriptor is never reused; the wq leaves the table
+ * until an administrator rebinds it, which resets it.
+ */
+void iaa_queue_quarantine(struct iaa_queue *q)
+{
+	if (test_and_set_bit(IAA_QUEUE_BROKEN, &q->flags))
+		return;
+
+	dev_err(wq_confdev(q->wq),
+		"descriptor not completed in %llu ms: wq out of service until rebound\n",
+		div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+	iaa_wq_table_rebuild_async();
+}
+
+static int iaa_wq_check(struct idxd_wq *wq)
+{
+	struct device *dev = wq_confdev(wq);
+
+	if (strcmp(wq->driver_name, IAA_DRIVER_NAME)) {
+		if (wq->driver_name[0])
+			dev_warn(dev, "driver_name is \"%s\", not \"%s\": not binding\n",
+				 wq->driver_name, IAA_DRIVER_NAME);
+		else
+			dev_dbg(dev, "no driver_name: not binding\n");
+		wq->idxd->cmd_status = IDXD_SCMD_WQ_NO_DRV_NAME;
+		return -ENODEV;
+	}
+
+	/*
+	 * idxd's other wq drivers reset the type of a wq they decline to
+	 * "none", so only a wq configured for user space is refused.
+	 */
+	if (is_idxd_wq_user(wq)) {
+		dev_warn(dev, "type is \"user\", driver \"%s\" needs \"kernel\": not binding\n",
+			 IAA_DRIVER_NAME);
+		return -EINVAL;
+	}
+
+	return 0;
+}
+
+int iaa_wq_bind(struct idxd_dev *idxd_dev)
+{
+	struct idxd_wq *wq = idxd_dev_to_wq(idxd_dev);
+	struct idxd_device *idxd = wq->idxd;
+	struct iaa_queue *q = NULL;
+	int ret;
+
+	/* Only IAA wqs: the bus offers this driver every wq, DSA's too */
+	if (idxd->data->type != IDXD_TYPE_IAX)
+		return -ENODEV;
+	if (idxd->state != IDXD_DEV_ENABLED)
+		return -ENXIO;
+
+	mutex_lock(&wq->wq_lock);
+	ret = iaa_wq_check(wq);
+	if (!ret) {
+		wq->type = IDXD_WQT_KERNEL;
+		ret = idxd_drv_enable_wq(wq);
+		if (ret)
+			wq->type = IDXD_WQT_NONE;
+	}
+	if (!ret) {
+		q = iaa_queue_alloc(wq);
+		if (IS_ERR(q)) {
+			ret = PTR_ERR(q);
+			idxd_drv_disable_wq(wq);
+		} else {
+			idxd_wq_set_private(wq, q);
+		}
+	}
+	mutex_unlock(&wq->wq_lock);
+	if (ret)
+		return ret;
+
+	ret = iaa_queue_attach(q);
+	if (ret) {
+		iaa_queue_release_wq(q);
+		return ret;
+	}
+
+	ret = iaa_alg_register();
+	if (ret) {
+		iaa_queue_retire(q);
+		return ret;
+	}
+
+	dev_dbg(wq_confdev(wq), "bound: %u descriptors, device node %d\n",
+		q->nr_slots, q->accel->node);
+	return 0;
+}
+
+void iaa_wq_unbind(struct idxd_dev *idxd_dev)
+{
+	struct idxd_wq *wq = idxd_dev_to_wq(idxd_dev);
+
+	iaa_queue_retire(idxd_wq_get_private(wq));
+	dev_dbg(wq_confdev(wq), "unbound\n");
+}

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The source and destination of a request as the device sees them.
+ *
+ * A descriptor takes one contiguous buffer per side. A side whose bytes lie
+ * in the first entry of its scatterlist is DMA-mapped where it is, with the
+ * idxd PCI device. A side spread over several entries (zsmalloc objects can
+ * cross a page boundary) goes through the bounce area of the descriptor's
+ * slot when it fits in IAA_BOUNCE_BYTES; the area belongs to the descriptor,
+ * so this never waits and never fails. Larger scattered buffers, and sizes
+ * beyond the wq's transfer limit, are left to the software path.
+ */
+#include <linux/dma-mapping.h>
+#include <linux/minmax.h>
+#include <linux/scatterlist.h>
+
+#include "iaa_crypto.h"
+
+static bool iaa_sg_contiguous(struct scatterlist *sg, unsigned int len)
+{
+	return sg->length >= len;
+}
+
+static bool iaa_side_fits(struct scatterlist *sg, unsigned int len)
+{
+	return iaa_sg_contiguous(sg, len) || len <= IAA_BOUNCE_BYTES;
+}
+
+bool iaa_req_fits_device(struct iaa_req *r)
+{
+	struct acomp_req *areq = r->areq;
+
+	return iaa_side_fits(areq->src, areq->slen) &&
+	       iaa_side_fits(areq->dst, areq->dlen);
+}
+
+static int iaa_side_map(struct device *dev, struct iaa_buf *b,
+			struct scatterlist *sg, unsigned int len,
+			enum dma_data_direction dir, void *bounce,
+			dma_addr_t bounce_dma)
+{
+	b->len = len;
+	b->dir = dir;
+	b->bounced = !iaa_sg_contiguous(sg, len);
+
+	if (b->bounced) {
+		b->cpu = bounce;
+		b->dma = bounce_dma;
+		if (dir != DMA_FROM_DEVICE)
+			sg_copy_to_buffer(sg, sg_nents(sg), bounce, len);
+		return 0;
+	}
+
+	b->cpu = NULL;
+	b->dma = dma_map_page(dev, sg_page(sg), sg->offset, len, dir);
+	return dma_mapping_error(dev, b->dma) ? -ENOMEM : 0;
+}
+
+static void iaa_side_unmap(struct device *dev, struct iaa_buf *b)
+{
+	if (!b->bounced)
+		dma_unmap_page(dev, b->dma, b->len, b->dir);
+}
+
+/**
+ * iaa_req_map - give the device addresses for both sides of @r
+ * @r: request with its wq and descriptor
+ *
+ * Return: 0, or an error after which @r is to be done in software.
+ */
+int iaa_req_map(struct iaa_req *r)
+{
+	struct acomp_req *areq = r->areq;
+	struct iaa_queue *q = r->queue;
+	struct iaa_slot *slot = &q->slots[r->desc->id];
+	struct device *dev = iaa_queue_dma_dev(q);
+	enum dma_data_direction ddir = DMA_FROM_DEVICE;
+	unsigned int dlen;
+	int ret;
+
+	if (areq->slen > q->wq->max_xfer_bytes)
+		return -E2BIG;
+	dlen = min_t(u64, areq->dlen, q->wq->max_xfer_bytes);
+
+	/* A verified compress has the device read its own output back */
+	if (r->op == IAA_OP_COMPRESS && r->verify)
+		ddir = DMA_BIDIRECTIONAL;
+
+	ret = iaa_side_map(dev, &r->src, areq->src, areq->slen, DMA_TO_DEVICE,
+			   slot->bounce, slot->bounce_dma);
+	if (ret)
+		return ret;
+
+	ret = iaa_side_map(dev, &r->dst, areq->dst, dlen, ddir,
+			   slot->bounce + IAA_BOUNCE_BYTES,
+			   slot->bounce_dma + IAA_BOUNCE_BYTES);
+	if (ret) {
+		iaa_side_unmap(dev, &r->src);
+		return ret;
+	}
+
+	if (r->src.bounced || r->dst.bounced)
+		iaa_stat_inc(IAA_STAT_BOUNCED);
+	return 0;
+}
+
+/**
+ * iaa_req_unmap - end the device's access to both sides of @r
+ * @r: request with its wq and descriptor
+ * @copy_out: the device produced @out_len bytes of valid output
+ * @out_len: output length, copied to the caller's list from a bounce area
+ */
+void iaa_req_unmap(struct iaa_req *r, bool copy_out, unsigned int out_len)
+{
+	struct device *dev = iaa_queue_dma_dev(r->queue);
+	struct acomp_req *areq = r->areq;
+
+	iaa_side_unmap(dev, &r->src);
+	iaa_side_unmap(dev, &r->dst);
+
+	if (copy_out && r->dst.bounced)
+		sg_copy_from_buffer(areq->dst, sg_nents(areq->dst), r->dst.cpu,
+				    min(out_len, r->dst.len));
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IAA deflate statistics (CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS), shown in
+ * debugfs under iaa-crypto/. Global counters are per CPU; the per-device and
+ * per-wq counters are atomic64. Without the option everything below compiles
+ * to nothing.
+ */
+#ifndef __IAA_CRYPTO_STATS_H__
+#define __IAA_CRYPTO_STATS_H__
+
+#include <linux/atomic.h>
+#include <linux/percpu.h>
+#include <linux/types.h>
+
+struct dentry;
+
+enum iaa_stat {
+	IAA_STAT_COMP_CALLS,		/* compress requests */
+	IAA_STAT_DECOMP_CALLS,		/* decompress requests */
+	IAA_STAT_COMP_BYTES_IN,		/* ... successful: input bytes */
+	IAA_STAT_COMP_BYTES_OUT,	/* ... successful: output bytes */
+	IAA_STAT_DECOMP_BYTES_IN,
+	IAA_STAT_DECOMP_BYTES_OUT,
+	IAA_STAT_SW_COMP_CALLS,		/* requests served by software */
+	IAA_STAT_SW_DECOMP_CALLS,
+	IAA_STAT_ERR_EINVAL,		/* analytics / invalid descriptor */
+	IAA_STAT_ERR_TIMEOUT,		/* driver timeout or device watchdog */
+	IAA_STAT_ERR_OVERFLOW,		/* output did not fit max_dst_size */
+	IAA_STAT_ERR_FAULT,		/* page fault / address translation */
+	IAA_STAT_ERR_HW,		/* any other device error, aborts */
+	IAA_STAT_VERIFY_FAIL,		/* compress output failed verification */
+	IAA_STAT_BOUNCED,		/* scatterlists linearised for the device */
+	IAA_STAT_REROUTED,		/* chosen wq full: another wq used */
+	IAA_STAT_NR
+};
+
+#ifdef CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS
+
+struct iaa_stat_block {
+	u64 v[IAA_STAT_NR];
+};
+
+DECLARE_PER_CPU(struct iaa_stat_block, iaa_stat_pcpu);
+
+/* Work done by one device or one wq */
+struct iaa_counters {
+	atomic64_t comp_calls;
+	atomic64_t comp_bytes;		/* compressed bytes produced */
+	atomic64_t decomp_calls;
+	atomic64_t decomp_bytes;	/* compressed bytes consumed */
+};
+
+static inline void iaa_stat_add(enum iaa_stat stat, u64 val)
+{
+	this_cpu_add(iaa_stat_pcpu.v[stat], val);
+}
+
+static inline void iaa_counters_add(struct iaa_counters *c, bool comp,
+				    u64 bytes)
+{
+	atomic64_inc(comp ? &c->comp_calls : &c->decomp_calls);
+	atomic64_add(bytes, comp ? &c->comp_bytes : &c->decomp_bytes);
+}
+
+void iaa_stat_delay(bool comp, u64 ns);
+int iaa_stats_init(struct dentry *root);
+
+#else
+
+struct iaa_counters { };
+
+static inline void iaa_stat_add(enum iaa_stat stat, u64 val) { }
+static inline void iaa_counters_add(struct iaa_counters *c, bool comp,
+				    u64 bytes) { }
+static inline void iaa_stat_delay(bool comp, u64 ns) { }
+static inline int iaa_stats_init(struct dentry *root) { return 0; }
+
+#endif /* CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS */
+
+static inline void iaa_stat_inc(enum iaa_stat stat)
+{
+	iaa_stat_add(stat, 1);
+}
+
+static inline bool iaa_stats_enabled(void)
+{
+	return IS_ENABLED(CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS);
+}
+
+#endif /* __IAA_CRYPTO_STATS_H__ */

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Putting a request on the device and noticing that it finished.
+ *
+ * Submission formats the descriptor, publishes the request in its slot and
+ * writes the descriptor to the wq portal. How the end is noticed depends on
+ * the transform's mode, but every way ends in iaa_req_done():
+ *
+ *   sync	the submitter polls the completion record, up to the timeout;
+ *   async	the request waits on the wq's pending list; the wq's poller
+ *		work item polls the records of everything pending there;
+ *   async_irq	the descriptor asks for an interrupt; idxd's wq interrupt
+ *		thread hands it to iaa_irq_desc_complete(). The poller then
+ *		only acts as a watchdog for requests past their deadline.
+ *
+ * Whoever takes an asynchronous request off the pending list (under the
+ * wq's lock) completes it, so a completion racing with the watchdog is
+ * handled exactly once. A descriptor given up on by timeout is never
+ * reused: it may still be in the device.
+ */
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+
+#include "iaa_crypto.h"
+#include "iaa_crypto_desc.h"
+
+/* Poller pacing while requests without interrupt are pending */
+#define IAA_POLL_SLEEP_MIN_US	5
+#define IAA_POLL_SLEEP_MAX_US	20
+
+static struct iaa_slot *iaa_req_slot(struct iaa_req *r)
+{
+	return &r->queue->slots[r->desc->id];
+}
+
+static bool iaa_desc_finished(struct idxd_desc *desc)
+{
+	return READ_ONCE(desc->iax_completion->status) != 0;
+}
+
+static void iaa_desc_build(struct iaa_req *r)
+{
+	struct idxd_desc *desc = r->desc;
+	struct iax_hw_desc *hw = desc->iax_hw;
+	u32 pasid = hw->pasid;
+
+	/* The descriptor may be on its second use (verify): start clean */
+	memset(hw, 0, sizeof(*hw));
+	hw->pasid = pasid;
+	memset(desc->iax_completion, 0, sizeof(*desc->iax_completion));
+
+	switch (r->op) {
+	case IAA_OP_COMPRESS:
+		iaa_desc_set_compress(hw, r->src.dma, r->src.len,
+				      r->dst.dma, r->dst.len,
+				      r->queue->accel->aecs_dma);
+		break;
+	case IAA_OP_DECOMPRESS:
+		iaa_desc_set_decompress(hw, r->src.dma, r->src.len,
+					r->dst.dma, r->dst.len, false);
+		break;
+	case IAA_OP_VERIFY:
+		/* Decode our own output; the source is never written */
+		iaa_desc_set_decompress(hw, r->dst.dma, r->comp_len,
+					r->src.dma, r->src.len, true);
+		break;
+	}
+	iaa_desc_set_completion(hw, desc->compl_dma, r->mode == IAA_WAIT_IRQ);
+}
+
+/**
+ * iaa_req_launch - submit the current stage of @r to its wq
+ * @r: request owning a descriptor of r->queue, buffers mapped
+ *
+ * An asynchronous request is on the wq's pending list, with its slot
+ * pointing at it, before the portal write; its deadline is armed only once
+ * the device has it. Everyone who takes a request off the list does so under
+ * q->lock, so "on the list" and "slot points at it" always go together.
+ *
+ * Return: 0 once submitted (an asynchronous request may then complete at any
+ * moment), or an error with the descriptor still owned by @r.
+ */
+int iaa_req_launch(struct iaa_req *r)
+{
+	bool polled = r->mode == IAA_WAIT_ASYNC;
+	struct iaa_slot *slot = iaa_req_slot(r);
+	struct iaa_queue *q = r->queue;
+	struct idxd_desc *desc = r->desc;
+	unsigned long flags;
+	int ret;
+
+	iaa_desc_build(r);
+	r->desc_owned = true;
+
+	if (r->mode == IAA_WAIT_SYNC) {
+		r->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
+		return idxd_submit_desc(q->wq, desc);
+	}
+
+	r->deadline_ns = U64_MAX;
+	r->polled = polled;
+	/* @q must outlive a completion of @r racing with the code below */
+	percpu_ref_get(&q->ref);
+
+	spin_lock_irqsave(&q->lock, flags);
+	slot->owner = r;
+	list_add_tail(&r->pending_link, &q->pending);
+	q->nr_polled += polled;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (polled)
+		mod_delayed_work(iaa_poll_wq, &q->poll, 0);
+
+	ret = idxd_submit_desc(q->wq, desc);
+
+	spin_lock_irqsave(&q->lock, flags);
+	if (slot->owner == r) {
+		if (ret) {
+			slot->owner = NULL;
+			list_del(&r->pending_link);
+			q->nr_polled -= polled;
+		} else {
+			r->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
+		}
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	if (!ret && !polled)
+		queue_delayed_work(iaa_poll_wq, &q->poll,
+				   nsecs_to_jiffies(iaa_timeout_ns()) + 1);
+	percpu_ref_put(&q->ref);
+	return ret;
+}
+
+/* End of the hardware part of @r: descriptor, load and wq reference */
+void iaa_req_release_hw(struct iaa_req *r)
+{
+	struct iaa_queue *q = r->queue;
+
+	if (r->desc_owned)
+		idxd_free_desc(q->wq, r->desc);
+	r->desc = NULL;
+	r->queue = NULL;
+	atomic_dec(&q->inflight);
+	iaa_queue_put(q);
+}
+
+/* Spin on the completion record of a sync request, at most until its deadline */
+static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
+{
+	while (!iaa_desc_finished(r->desc)) {
+		if (ktime_get_ns() > r->deadline_ns)
+			return -ETIMEDOUT;
+		if (may_sleep)
+			cond_resched();
+		else
+			cpu_relax();
+	}
+	return 0;
+}
+
+static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
+{
+	int ret;
+
+	do {
+		ret = iaa_desc_poll(r, may_sleep);
+		r->desc_owned = !ret;
+		ret = iaa_req_done(r, ret);
+	} while (ret == -EINPROGRESS);
+
+	return ret;
+}
+
+/**
+ * iaa_req_execute - run a validated request, on the device if possible
+ * @r: the request
+ *
+ * Return: the result, or -EINPROGRESS when it will be completed through the
+ * request's callback.
+ */
+int iaa_req_execute(struct iaa_req *r)
+{
+	bool may_sleep = r->areq->base.flags & CRYPTO_TFM_REQ_MAY_SLEEP;
+	enum iaa_wait_mode mode = r->mode;
+	struct idxd_desc *desc;
+	int ret;
+
+	if (!iaa_req_fits_device(r))
+		return iaa_req_software(r);
+
+	r->queue = iaa_wq_table_get(&desc, may_sleep);
+	if (!r->queue)
+		return iaa_req_software(r);
+	r->desc = desc;
+	r->desc_owned = true;
+
+	ret = iaa_req_map(r);
+	if (ret)
+		goto software;
+
+	r->async = mode != IAA_WAIT_SYNC;
+	ret = iaa_req_launch(r);
+	if (!ret) {
+		/* An async request may be complete and gone already */
+		if (mode != IAA_WAIT_SYNC)
+			return -EINPROGRESS;
+		return iaa_req_wait_sync(r, may_sleep);
+	}
+	r->async = false;
+	iaa_req_unmap(r, false, 0);
+software:
+	iaa_req_release_hw(r);
+	return iaa_req_software(r);
+}
+
+/*
+ * Take every request of @q that can be completed now off the pending list:
+ * polled ones whose record is written, and any past its deadline.
+ */
+static unsigned int iaa_queue_reap(struct iaa_queue *q, struct list_head *done,
+				   unsigned int *nr_polled, u64 *next_deadline)
+{
+	struct iaa_req *r, *tmp;
+	unsigned int reaped = 0;
+	unsigned long flags;
+	u64 now = ktime_get_ns();
+
+	*next_deadline = U64_MAX;
+
+	spin_lock_irqsave(&q->lock, flags);
+	list_for_each_entry_safe(r, tmp, &q->pending, pending_link) {
+		bool finished = r->polled && iaa_desc_finished(r->desc);
+
+		if (!finished && now < r->deadline_ns) {
+			*next_deadline = min(*next_deadline, r->deadline_ns);
+			continue;
+		}
+
+		iaa_req_slot(r)->owner = NULL;
+		list_move_tail(&r->pending_link, done);
+		q->nr_polled -= r->polled;
+		r->desc_owned = finished;
+		reaped++;
+	}
+	*nr_polled = q->nr_polled;
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	return reaped;
+}
+
+/* The per-wq poller (async) and deadline watchdog (async and async_irq) */
+void iaa_queue_poll_fn(struct work_struct *work)
+{
+	struct iaa_queue *q = container_of(to_delayed_work(work),
+					   struct iaa_queue, poll);
+	unsigned int reaped, nr_polled;
+	struct iaa_req *r, *tmp;
+	u64 next;
+
+	for (;;) {
+		LIST_HEAD(done);
+
+		reaped = iaa_queue_reap(q, &done, &nr_polled, &next);
+
+		list_for_each_entry_safe(r, tmp, &done, pending_link) {
+			list_del(&r->pending_link);
+			iaa_req_done(r, r->desc_owned ? 0 : -ETIMEDOUT);
+		}
+
+		if (nr_polled) {
+			if (reaped)
+				cond_resched();
+			else
+				usleep_range(IAA_POLL_SLEEP_MIN_US,
+					     IAA_POLL_SLEEP_MAX_US);
+			continue;
+		}
+
+		/* Only interrupt-driven requests left: wake at the next deadline */
+		if (next != U64_MAX) {
+			u64 now = ktime_get_ns();
+
+			queue_delayed_work(iaa_poll_wq, &q->poll,
+					   nsecs_to_jiffies(next > now ? next - now : 0) + 1);
+		}
+		return;
+	}
+}
+
+/*
+ * idxd's desc_complete hook: a descriptor submitted with an interrupt request
+ * completed, or idxd aborted it. @free_desc tells whether the descriptor is
+ * ours to free.
+ */
+void iaa_irq_desc_complete(struct idxd_desc *desc,
+			   enum idxd_complete_type type, bool free_desc,
+			   void *ctx, u32 *status)
+{
+	struct iaa_queue *q = idxd_wq_get_private(desc->wq);
+	struct iaa_req *r = NULL;
+	struct iaa_slot *slot;
+	unsigned long flags;
+
+	if (q) {
+		slot = &q->slots[desc->id];
+		spin_lock_irqsave(&q->lock, flags);
+		r = slot->owner;
+		if (r) {
+			slot->owner = NULL;
+			list_del(&r->pending_link);
+			q->nr_polled -= r->polled;
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	if (!r) {
+		/* Given up on by the watchdog earlier: just recycle it */
+		if (free_desc)
+			idxd_free_desc(desc->wq, desc);
+		return;
+	}
+
+	r->desc_owned = free_desc;
+	iaa_req_done(r, type == IDXD_COMPLETE_ABORT ? -ECANCELED : 0);
+}

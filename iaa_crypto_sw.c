@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Software deflate for what the device cannot do.
+ *
+ * Decompress: any raw deflate stream (RFC 1951) with the full 32 KiB window,
+ * whatever its source and destination scatterlists look like. It runs when
+ * the device fails a decompress for any reason or no wq can take it, so a
+ * valid stream always decompresses (zswap cannot survive a failed load).
+ *
+ * Compress: raw deflate limited to a 4 KiB window, so that the device can
+ * decode the result; used only when no wq can take the request.
+ *
+ * Both stream through the scatterlists page by page with the kernel's zlib,
+ * using one workspace per CPU allocated when the CPU is brought up: nothing
+ * is allocated per request. The workspace is used with bottom halves
+ * disabled, so requests may come from any context but hard interrupts.
+ */
+#include <linux/cpuhotplug.h>
+#include <linux/highmem.h>
+#include <linux/local_lock.h>
+#include <linux/minmax.h>
+#include <linux/percpu.h>
+#include <linux/scatterlist.h>
+#include <linux/vmalloc.h>
+#include <linux/zlib.h>
+
+#include "iaa_crypto.h"
+
+#define IAA_SW_DEFLATE_WBITS	12	/* the device's history window */
+#define IAA_SW_DEFLATE_MEMLEVEL	6
+#define IAA_SW_DEFLATE_LEVEL	1
+
+struct iaa_sw_ctx {
+	local_lock_t lock;		/* with BH disabled: the CPU's stream */
+	struct z_stream_s strm;
+	void *workspace;
+};
+
+static DEFINE_PER_CPU(struct iaa_sw_ctx, iaa_sw_pcpu) = {
+	.lock = INIT_LOCAL_LOCK(lock),
+};
+
+static size_t iaa_sw_ws_size;
+static int iaa_sw_hp_state = -1;
+
+/* Bounded walk over the first @left bytes of a scatterlist */
+struct iaa_sg_cursor {
+	struct sg_mapping_iter miter;
+	unsigned int left;
+};
+
+static void iaa_cursor_start(struct iaa_sg_cursor *c, struct scatterlist *sg,
+			     unsigned int len, unsigned int dir_flag)
+{
+	sg_miter_start(&c->miter, sg, sg_nents(sg), SG_MITER_ATOMIC | dir_flag);
+	c->left = len;
+}
+
+/* Map the next piece of the list; returns its length, 0 at the end */
+static unsigned int iaa_cursor_next(struct iaa_sg_cursor *c, u8 **addr)
+{
+	unsigned int n;
+
+	if (!c->left || !sg_miter_next(&c->miter))
+		return 0;
+
+	n = min_t(size_t, c->miter.length, c->left);
+	c->miter.consumed = n;
+	c->left -= n;
+	*addr = c->miter.addr;
+	return n;
+}
+
+/* Give zlib more input and output room when it has used up what it had */
+static void iaa_sw_refill(struct z_stream_s *s, struct iaa_sg_cursor *in,
+			  struct iaa_sg_cursor *out)
+{
+	unsigned int n;
+	u8 *p;
+
+	if (!s->avail_in) {
+		n = iaa_cursor_next(in, &p);
+		if (n) {
+			s->next_in = p;
+			s->avail_in = n;
+		}
+	}
+	if (!s->avail_out) {
+		n = iaa_cursor_next(out, &p);
+		if (n) {
+			s->next_out = p;
+			s->avail_out = n;
+		}
+	}
+}
+
+/*
+ * The destination is full but the stream did not end. Whether there is more
+ * output (-ENOSPC) or the input is truncated (-EBADMSG) - or the stream ends
+ * right here - is found by letting zlib go on into a scratch buffer that is
+ * thrown away.
+ */
+static int iaa_sw_inflate_overrun(struct z_stream_s *s)
+{
+	u8 scratch[64];
+	int zret;
+
+	s->next_out = scratch;
+	s->avail_out = sizeof(scratch);
+	zret = zlib_inflate(s, Z_SYNC_FLUSH);
+	if (s->avail_out < sizeof(scratch))
+		return -ENOSPC;
+	return zret == Z_STREAM_END ? 0 : -EBADMSG;
+}
+
+/* As above for a compress that filled the destination while finishing */
+static int iaa_sw_deflate_overrun(struct z_stream_s *s)
+{
+	u8 scratch[64];
+	int zret;
+
+	s->next_out = scratch;
+	s->avail_out = sizeof(scratch);
+	zret = zlib_deflate(s, Z_FINISH);
+	if (zret == Z_STREAM_END && s->avail_out == sizeof(scratch))
+		return 0;
+	return -ENOSPC;
+}
+
+static int iaa_sw_inflate(struct z_stream_s *s, struct acomp_req *req)
+{
+	struct iaa_sg_cursor in, out;
+	int zret, err;
+
+	if (zlib_inflateInit2(s, -MAX_WBITS) != Z_OK)
+		return -EINVAL;
+
+	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG);
+	iaa_cursor_start(&out, req->dst, req->dlen, SG_MITER_TO_SG);
+	s->avail_in = 0;
+	s->avail_out = 0;
+
+	for (;;) {
+		iaa_sw_refill(s, &in, &out);
+		zret = zlib_inflate(s, Z_SYNC_FLUSH);
+		if (zret == Z_STREAM_END) {
+			err = 0;
+			break;
+		}
+		if (zret == Z_OK)
+			continue;
+		/* No progress possible: corrupt, truncated, or out of room */
+		if (zret == Z_BUF_ERROR && !s->avail_out && !out.left)
+			err = iaa_sw_inflate_overrun(s);
+		else
+			err = -EBADMSG;
+		break;
+	}
+
+	sg_miter_stop(&out.miter);
+	sg_miter_stop(&in.miter);
+	if (!err)
+		req->dlen = s->total_out;
+	return err;
+}
+
+static int iaa_sw_deflate(struct z_stream_s *s, struct acomp_req *req)
+{
+	struct iaa_sg_cursor in, out;
+	int zret, flush, err;
+
+	if (zlib_deflateInit2(s, IAA_SW_DEFLATE_LEVEL, Z_DEFLATED,
+			      -IAA_SW_DEFLATE_WBITS, IAA_SW_DEFLATE_MEMLEVEL,
+			      Z_DEFAULT_STRATEGY) != Z_OK)
+		return -EINVAL;
+
+	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG);
+	iaa_cursor_start(&out, req->dst, req->dlen, SG_MITER_TO_SG);
+	s->avail_in = 0;
+	s->avail_out = 0;
+
+	for (;;) {
+		iaa_sw_refill(s, &in, &out);
+		flush = !s->avail_in && !in.left ? Z_FINISH : Z_NO_FLUSH;
+		zret = zlib_deflate(s, flush);
+		if (zret == Z_STREAM_END) {
+			err = 0;
+			break;
+		}
+		if (zret != Z_OK && zret != Z_BUF_ERROR) {
+			err = -EINVAL;
+			break;
+		}
+		if (!s->avail_out && !out.left) {
+			err = flush == Z_FINISH ? iaa_sw_deflate_overrun(s) :
+						  -ENOSPC;
+			break;
+		}
+		if (zret == Z_BUF_ERROR) {
+			err = -EINVAL;
+			break;
+		}
+	}
+
+	sg_miter_stop(&out.miter);
+	sg_miter_stop(&in.miter);
+	if (!err)
+		req->dlen = s->total_out;
+	return err;
+}
+
+static int iaa_sw_run(struct acomp_req *req,
+		      int (*fn)(struct z_stream_s *s, struct acomp_req *req))
+{
+	struct iaa_sw_ctx *ctx;
+	int ret;
+
+	local_bh_disable();
+	local_lock_nested_bh(&iaa_sw_pcpu.lock);
+	ctx = this_cpu_ptr(&iaa_sw_pcpu);
+	ctx->strm.workspace = ctx->workspace;
+	ret = fn(&ctx->strm, req);
+	local_unlock_nested_bh(&iaa_sw_pcpu.lock);
+	local_bh_enable();
+
+	return ret;
+}
+
+int iaa_sw_decompress(struct acomp_req *req)
+{
+	iaa_stat_inc(IAA_STAT_SW_DECOMP_CALLS);
+	return iaa_sw_run(req, iaa_sw_inflate);
+}
+
+int iaa_sw_compress(struct acomp_req *req)
+{
+	iaa_stat_inc(IAA_STAT_SW_COMP_CALLS);
+	return iaa_sw_run(req, iaa_sw_deflate);
+}
+
+/*
+ * Workspaces are allocated as CPUs come up and kept until the module goes:
+ * bringing a CPU back up then never depends on an allocation succeeding.
+ */
+static int iaa_sw_cpu_prepare(unsigned int cpu)
+{
+	struct iaa_sw_ctx *ctx = per_cpu_ptr(&iaa_sw_pcpu, cpu);
+
+	if (ctx->workspace)
+		return 0;
+
+	ctx->workspace = vmalloc_node(iaa_sw_ws_size, cpu_to_node(cpu));
+	return ctx->workspace ? 0 : -ENOMEM;
+}
+
+static void iaa_sw_free_all(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct iaa_sw_ctx *ctx = per_cpu_ptr(&iaa_sw_pcpu, cpu);
+
+		vfree(ctx->workspace);
+		ctx->workspace = NULL;
+	}
+}
+
+int iaa_sw_init(void)
+{
+	int ret;
+
+	iaa_sw_ws_size = max(zlib_inflate_workspacesize(),
+			     zlib_deflate_workspacesize(-IAA_SW_DEFLATE_WBITS,
+							IAA_SW_DEFLATE_MEMLEVEL));
+
+	ret = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "crypto/iaa:sw",
+				iaa_sw_cpu_prepare, NULL);
+	if (ret < 0) {
+		iaa_sw_free_all();
+		return ret;
+	}
+	iaa_sw_hp_state = ret;
+	return 0;
+}
+
+void iaa_sw_exit(void)
+{
+	if (iaa_sw_hp_state >= 0)
+		cpuhp_remove_state(iaa_sw_hp_state);
+	iaa_sw_free_all();
+}
