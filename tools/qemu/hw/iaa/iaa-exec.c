@@ -1,0 +1,598 @@
+/*
+ * Virtual Intel IAA: descriptor execution and completion.
+ *
+ * Timing model: the device has num-engines engines working in parallel.
+ * A descriptor goes to the engine of its WQ's group that is idle first;
+ * it starts at max(now, engine idle) and finishes latency later, in
+ * QEMU_CLOCK_VIRTUAL. Only then are its buffers read and written and its
+ * completion record stored. With a latency of zero the descriptor runs at
+ * once, inside the portal store that completed it.
+ *
+ * The data work is done by the engine (iaa_engine.h, plain C): this file
+ * moves guest memory in and out with pci_dma_*, checks every transfer,
+ * and writes the completion record body first and its status byte last.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/host-utils.h"
+#include "qemu/crc32c.h"
+#include "hw/pci/pci.h"
+#include "iaa.h"
+#include "iaa_engine.h"
+
+/* What a descriptor produced, to go into its completion record. */
+typedef struct IaaOutcome {
+    uint8_t status;
+    uint8_t error_code;
+    uint8_t fault_info;
+    uint8_t output_bits;
+    uint32_t bytes_completed;
+    uint64_t fault_addr;
+    uint32_t invalid_flags;
+    uint32_t output_size;
+    uint32_t crc;
+} IaaOutcome;
+
+/* fault_info: the failing access was a write */
+#define IAA_FAULT_INFO_WRITE    0x1
+
+/*
+ * Guest memory
+ */
+
+static bool iaa_dma_read(IaaState *s, uint64_t addr, void *buf, uint32_t len,
+                         IaaOutcome *o)
+{
+    if (len && pci_dma_read(PCI_DEVICE(s), addr, buf, len) != MEMTX_OK) {
+        o->status = IAA_CS_TRANSLATION_FAIL;
+        o->fault_addr = addr;
+        return false;
+    }
+    return true;
+}
+
+static bool iaa_dma_write(IaaState *s, uint64_t addr, const void *buf,
+                          uint32_t len, IaaOutcome *o)
+{
+    if (len && pci_dma_write(PCI_DEVICE(s), addr, buf, len) != MEMTX_OK) {
+        o->status = IAA_CS_TRANSLATION_FAIL;
+        o->fault_addr = addr;
+        o->fault_info = IAA_FAULT_INFO_WRITE;
+        return false;
+    }
+    return true;
+}
+
+static uint32_t iaa_wq_max_xfer(IaaState *s, unsigned wq)
+{
+    return 1u << FIELD_EX32(s->wqs[wq].cfg[R_WQCFG3], WQCFG3, MAX_XFER_SHIFT);
+}
+
+/* CRC-32C (RFC 3720) continuing from a previous final value */
+static uint32_t iaa_crc32c(uint32_t seed, const uint8_t *buf, uint32_t len)
+{
+    return crc32c(~seed, buf, len);
+}
+
+/*
+ * Operations
+ */
+
+static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
+                            IaaOutcome *o)
+{
+    uint32_t flags = iaa_desc_flags(d);
+    uint16_t cflags = iaa_ldw(d, IAA_DESC_OP_FLAGS);
+    uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
+    uint32_t dst_cap = iaa_ldl(d, IAA_DESC_MAX_DST_SIZE);
+    uint64_t src_addr = iaa_ldq(d, IAA_DESC_SRC1_ADDR);
+    uint64_t dst_addr = iaa_ldq(d, IAA_DESC_DST_ADDR);
+    uint64_t aecs_addr = iaa_ldq(d, IAA_DESC_SRC2_ADDR);
+    uint32_t ll_sym[IAA_AECS_LL_COUNT], d_sym[IAA_AECS_D_COUNT];
+    g_autofree uint8_t *aecs = NULL;
+    g_autofree uint8_t *src = NULL;
+    g_autofree uint8_t *dst = NULL;
+    struct iaa_comp_args a = { 0 };
+    struct iaa_result r = { 0 };
+
+    if (cflags & ~IAA_COMP_VALID) {
+        o->status = IAA_CS_INVALID_COMP_FLAG;
+        return;
+    }
+    if (src_len == 0) {
+        o->status = IAA_CS_INVALID_INPUT_SIZE;
+        return;
+    }
+    if (src_len > iaa_wq_max_xfer(s, wq) ||
+        iaa_ldl(d, IAA_DESC_SRC2_SIZE) < IAA_AECS_COMP_SIZE) {
+        o->status = IAA_CS_INVALID_SIZE;
+        return;
+    }
+    dst_cap = MIN(dst_cap, iaa_wq_max_xfer(s, wq));
+
+    aecs = g_malloc(IAA_AECS_COMP_SIZE);
+    src = g_malloc(src_len);
+    dst = g_malloc(MAX(dst_cap, 1));
+    if (!iaa_dma_read(s, aecs_addr, aecs, IAA_AECS_COMP_SIZE, o) ||
+        !iaa_dma_read(s, src_addr, src, src_len, o)) {
+        return;
+    }
+    for (unsigned i = 0; i < IAA_AECS_LL_COUNT; i++) {
+        ll_sym[i] = iaa_ldl(aecs, IAA_AECS_LL_SYM + 4 * i);
+    }
+    for (unsigned i = 0; i < IAA_AECS_D_COUNT; i++) {
+        d_sym[i] = iaa_ldl(aecs, IAA_AECS_D_SYM + 4 * i);
+    }
+
+    a.src = src;
+    a.src_len = src_len;
+    a.dst = dst;
+    a.dst_cap = dst_cap;
+    a.ll_sym = ll_sym;
+    a.d_sym = d_sym;
+    a.accum = aecs + IAA_AECS_ACCUM;
+    a.accum_bits = iaa_ldl(aecs, IAA_AECS_ACCUM_BITS);
+    a.crc_seed = iaa_ldl(aecs, IAA_AECS_CRC);
+    a.append_eob = cflags & IAA_COMP_APPEND_EOB;
+    a.flush_output = cflags & IAA_COMP_FLUSH_OUTPUT;
+    iaa_compress(&a, &r);
+
+    o->status = r.status;
+    o->error_code = r.error_code;
+    o->bytes_completed = r.in_consumed;
+    o->output_size = MIN(r.out_size, dst_cap);
+    o->output_bits = r.tail_nbits;
+    o->crc = (flags & IAA_F_CRC_RFC3720) ? iaa_crc32c(a.crc_seed, src, src_len)
+                                         : r.crc;
+    if (!iaa_dma_write(s, dst_addr, dst, o->output_size, o)) {
+        o->output_size = 0;
+    }
+}
+
+static void iaa_op_decompress(IaaState *s, unsigned wq, const uint8_t *d,
+                              IaaOutcome *o)
+{
+    uint32_t flags = iaa_desc_flags(d);
+    uint16_t dflags = iaa_ldw(d, IAA_DESC_OP_FLAGS);
+    uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
+    uint32_t dst_cap = iaa_ldl(d, IAA_DESC_MAX_DST_SIZE);
+    uint64_t src_addr = iaa_ldq(d, IAA_DESC_SRC1_ADDR);
+    uint64_t dst_addr = iaa_ldq(d, IAA_DESC_DST_ADDR);
+    bool suppress = dflags & IAA_DECOMP_SUPPRESS_OUTPUT;
+    g_autofree uint8_t *src = NULL;
+    g_autofree uint8_t *dst = NULL;
+    struct iaa_result r = { 0 };
+
+    if (dflags & ~IAA_DECOMP_VALID) {
+        o->status = IAA_CS_INVALID_COMP_FLAG;
+        return;
+    }
+    if (src_len == 0) {
+        o->status = IAA_CS_INVALID_INPUT_SIZE;
+        return;
+    }
+    if (src_len > iaa_wq_max_xfer(s, wq)) {
+        o->status = IAA_CS_INVALID_SIZE;
+        return;
+    }
+    dst_cap = MIN(dst_cap, iaa_wq_max_xfer(s, wq));
+
+    src = g_malloc(src_len);
+    dst = g_malloc(MAX(dst_cap, 1));
+    if (!iaa_dma_read(s, src_addr, src, src_len, o)) {
+        return;
+    }
+
+    if (dflags & IAA_DECOMP_ENABLE) {
+        struct iaa_decomp_args a = {
+            .src = src,
+            .src_len = src_len,
+            .dst = dst,
+            .dst_cap = dst_cap,
+            .suppress_output = suppress,
+            .stop_on_eob = dflags & IAA_DECOMP_STOP_ON_EOB,
+            .check_for_eob = dflags & IAA_DECOMP_CHECK_FOR_EOB,
+            .crc_seed = 0,
+        };
+        iaa_decompress(&a, &r);
+    } else {
+        /* decompression disabled: the input is the data */
+        uint32_t n = MIN(src_len, dst_cap);
+
+        memcpy(dst, src, n);
+        r.status = n < src_len ? IAA_ST_OUTBUF_OVERFLOW : IAA_ST_SUCCESS;
+        r.out_size = suppress ? src_len : n;
+        r.in_consumed = n;
+        r.crc = iaa_crc32(0, src, suppress ? src_len : n);
+    }
+
+    o->status = r.status;
+    o->error_code = r.error_code;
+    o->bytes_completed = r.in_consumed;
+    o->output_size = r.out_size;
+    o->crc = r.crc;
+    if (flags & IAA_F_CRC_RFC3720) {
+        /* with suppressed output the decoded bytes are still in dst */
+        o->crc = iaa_crc32c(0, dst, MIN(r.out_size, dst_cap));
+    }
+    if (!suppress &&
+        !iaa_dma_write(s, dst_addr, dst, MIN(r.out_size, dst_cap), o)) {
+        o->output_size = 0;
+    }
+}
+
+/* Descriptor flags the model accepts for @opcode; others are invalid. */
+static uint32_t iaa_valid_flags(uint8_t opcode)
+{
+    switch (opcode) {
+    case IAA_OP_COMPRESS:
+        return IAA_F_COMMON | IAA_F_RD_SRC2_AECS | IAA_F_CRC_RFC3720;
+    case IAA_OP_DECOMPRESS:
+        return IAA_F_COMMON | IAA_F_CRC_RFC3720;
+    default:
+        return IAA_F_COMMON;
+    }
+}
+
+/* Run one descriptor: checks, then the operation. */
+static void iaa_execute(IaaState *s, unsigned wq, const uint8_t *d,
+                        IaaOutcome *o)
+{
+    uint8_t opcode = iaa_desc_opcode(d);
+    uint32_t flags = iaa_desc_flags(d);
+    uint32_t bad;
+
+    switch (opcode) {
+    case IAA_OP_NOOP:
+    case IAA_OP_DRAIN:
+    case IAA_OP_COMPRESS:
+    case IAA_OP_DECOMPRESS:
+        break;
+    default:
+        o->status = IAA_CS_BAD_OPCODE;
+        return;
+    }
+
+    bad = flags & ~iaa_valid_flags(opcode);
+    if (opcode == IAA_OP_COMPRESS && !(flags & IAA_F_RD_SRC2_AECS)) {
+        bad |= IAA_F_RD_SRC2_AECS;      /* compression needs its tables */
+    }
+    if (bad) {
+        o->status = IAA_CS_INVALID_FLAGS;
+        o->invalid_flags = bad;
+        return;
+    }
+    if ((flags & IAA_F_RCI) &&
+        iaa_ldw(d, IAA_DESC_INT_HANDLE) >= s->msix_vectors) {
+        o->status = IAA_CS_INT_HANDLE_INVAL;
+        return;
+    }
+
+    switch (opcode) {
+    case IAA_OP_COMPRESS:
+        iaa_op_compress(s, wq, d, o);
+        break;
+    case IAA_OP_DECOMPRESS:
+        iaa_op_decompress(s, wq, d, o);
+        break;
+    default:
+        /* NOOP; DRAIN was ordered behind its WQ's work when scheduled */
+        o->status = IAA_CS_SUCCESS;
+        break;
+    }
+}
+
+/*
+ * Completion
+ */
+
+static void iaa_swerr_from_desc(IaaState *s, unsigned wq, const uint8_t *d,
+                                uint8_t error, const IaaOutcome *o)
+{
+    uint32_t w0 = iaa_ldl(d, IAA_DESC_PASID_PRIV);
+    uint64_t q0 = 0;
+
+    q0 = FIELD_DP64(q0, SWERR, DESC_VALID, 1);
+    q0 = FIELD_DP64(q0, SWERR, WQ_IDX_VALID, 1);
+    q0 = FIELD_DP64(q0, SWERR, FAULT_RW, o->fault_info & IAA_FAULT_INFO_WRITE);
+    q0 = FIELD_DP64(q0, SWERR, PRIV, FIELD_EX32(w0, DESC_W0, PRIV));
+    q0 = FIELD_DP64(q0, SWERR, ERROR, error);
+    q0 = FIELD_DP64(q0, SWERR, WQ_IDX, wq);
+    q0 = FIELD_DP64(q0, SWERR, OPERATION, iaa_desc_opcode(d));
+    q0 = FIELD_DP64(q0, SWERR, PASID, FIELD_EX32(w0, DESC_W0, PASID));
+    iaa_report_swerr(s, q0, o->invalid_flags, o->fault_addr);
+}
+
+static void iaa_complete(IaaState *s, unsigned wq, const uint8_t *d,
+                         const IaaOutcome *o, bool lost_irq)
+{
+    uint32_t flags = iaa_desc_flags(d);
+    uint64_t cr_addr = iaa_ldq(d, IAA_DESC_COMPL_ADDR);
+    uint16_t handle = iaa_ldw(d, IAA_DESC_INT_HANDLE);
+    uint8_t rec[IAA_CR_SIZE] = { 0 };
+    PCIDevice *pdev = PCI_DEVICE(s);
+
+    s->descs_completed++;
+    if (o->status != IAA_CS_SUCCESS) {
+        s->descs_failed++;
+    }
+
+    if ((flags & IAA_F_CRAV) &&
+        ((flags & IAA_F_RCR) || o->status != IAA_CS_SUCCESS)) {
+        rec[IAA_CR_STATUS] = o->status;
+        rec[IAA_CR_ERROR_CODE] = o->error_code;
+        rec[IAA_CR_FAULT_INFO] = o->fault_info;
+        stl_le_p(rec + IAA_CR_BYTES_COMPLETED, o->bytes_completed);
+        stq_le_p(rec + IAA_CR_FAULT_ADDR, o->fault_addr);
+        stl_le_p(rec + IAA_CR_INVALID_FLAGS, o->invalid_flags);
+        stl_le_p(rec + IAA_CR_OUTPUT_SIZE, o->output_size);
+        rec[IAA_CR_OUTPUT_BITS] = o->output_bits;
+        stl_le_p(rec + IAA_CR_CRC, o->crc);
+
+        if (cr_addr % IAA_CR_ALIGN) {
+            iaa_swerr_from_desc(s, wq, d, IAA_CS_CRA_ALIGN, o);
+        } else if (pci_dma_write(pdev, cr_addr + 1, rec + 1,
+                                 IAA_CR_SIZE - 1) != MEMTX_OK ||
+                   pci_dma_write(pdev, cr_addr, rec, 1) != MEMTX_OK) {
+            /* the status byte goes last: a poller sees a whole record */
+            IaaOutcome x = *o;
+
+            x.fault_addr = cr_addr;
+            x.fault_info = IAA_FAULT_INFO_WRITE;
+            iaa_swerr_from_desc(s, wq, d, IAA_CS_CRA_XLAT, &x);
+        }
+    } else if (o->status != IAA_CS_SUCCESS) {
+        /* nowhere to put the status: report it as a software error */
+        iaa_swerr_from_desc(s, wq, d, o->status, o);
+    }
+
+    if ((flags & IAA_F_RCI) && !lost_irq && handle < s->msix_vectors) {
+        iaa_notify_vector(s, handle);
+    }
+}
+
+/* Execute now and complete. */
+static void iaa_run(IaaState *s, unsigned wq, const uint8_t *d,
+                    const IaaFaultPlan *plan)
+{
+    IaaOutcome o = { 0 };
+
+    s->exec_depth++;
+    if (plan->force_status) {
+        o.status = plan->status;
+        o.error_code = plan->error_code;
+        if (plan->status == IAA_CS_PAGE_FAULT_IR) {
+            o.fault_addr = iaa_ldq(d, IAA_DESC_SRC1_ADDR);
+        }
+        if (plan->status == IAA_CS_INVALID_FLAGS) {
+            o.invalid_flags = iaa_desc_flags(d) & ~IAA_F_COMMON;
+            if (!o.invalid_flags) {
+                o.invalid_flags = IAA_F_BOF;
+            }
+        }
+    } else {
+        iaa_execute(s, wq, d, &o);
+    }
+    iaa_complete(s, wq, d, &o, plan->lost_irq);
+    s->exec_depth--;
+}
+
+/*
+ * Scheduling
+ */
+
+static uint64_t iaa_latency(IaaState *s, const uint8_t *d)
+{
+    uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
+    uint32_t dst_cap = iaa_ldl(d, IAA_DESC_MAX_DST_SIZE);
+
+    switch (iaa_desc_opcode(d)) {
+    case IAA_OP_COMPRESS:
+        return s->comp_base_ns +
+               muldiv64_round_up(src_len, MIN(s->comp_ns_per_kib, UINT32_MAX),
+                                 1024);
+    case IAA_OP_DECOMPRESS:
+        /* the work of a decompression is its output */
+        return s->decomp_base_ns +
+               muldiv64_round_up(MAX(src_len, dst_cap),
+                                 MIN(s->decomp_ns_per_kib, UINT32_MAX), 1024);
+    default:
+        return 0;
+    }
+}
+
+/* The engines of the group that holds @wq (every engine if none). */
+static uint64_t iaa_wq_engines(IaaState *s, unsigned wq)
+{
+    uint64_t all = s->num_engines >= 64 ? ~0ull
+                                        : (1ull << s->num_engines) - 1;
+
+    for (unsigned g = 0; g < s->num_groups; g++) {
+        if (iaa_bitmap_test(s->groups[g].wqs, wq)) {
+            return (s->groups[g].engines & all) ? s->groups[g].engines & all
+                                                 : all;
+        }
+    }
+    return all;
+}
+
+static void iaa_timer_rearm(IaaState *s)
+{
+    IaaJob *job = QTAILQ_FIRST(&s->jobs);
+
+    if (job) {
+        timer_mod(s->timer, job->deadline);
+    } else {
+        timer_del(s->timer);
+    }
+}
+
+static void iaa_job_insert(IaaState *s, IaaJob *job)
+{
+    IaaJob *it;
+
+    /* keep deadline order, first come first served among equals */
+    QTAILQ_FOREACH_REVERSE(it, &s->jobs, link) {
+        if (it->deadline <= job->deadline) {
+            QTAILQ_INSERT_AFTER(&s->jobs, it, job, link);
+            goto done;
+        }
+    }
+    QTAILQ_INSERT_HEAD(&s->jobs, job, link);
+done:
+    s->wqs[job->wq].inflight++;
+    iaa_timer_rearm(s);
+}
+
+static void iaa_job_retire(IaaState *s, IaaJob *job)
+{
+    QTAILQ_REMOVE(&s->jobs, job, link);
+    if (s->wqs[job->wq].inflight) {
+        s->wqs[job->wq].inflight--;
+    }
+}
+
+static void iaa_exec_timer(void *opaque)
+{
+    IaaState *s = opaque;
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    IaaJob *job;
+
+    while ((job = QTAILQ_FIRST(&s->jobs)) && job->deadline <= now) {
+        IaaFaultPlan plan = {
+            .force_status = job->force_status,
+            .status = job->status,
+            .error_code = job->error_code,
+            .lost_irq = job->lost_irq,
+        };
+
+        iaa_job_retire(s, job);
+        iaa_run(s, job->wq, job->desc, &plan);
+        g_free(job);
+    }
+    iaa_timer_rearm(s);
+    iaa_cmd_progress(s);
+}
+
+void iaa_exec_submit(IaaState *s, unsigned wq, const uint8_t *desc)
+{
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    IaaFaultPlan plan = { 0 };
+    int64_t deadline = now;
+    uint64_t lat;
+    IaaJob *job;
+
+    s->descs_submitted++;
+    iaa_fault_plan(s, wq, desc, &plan);
+    if (plan.never) {
+        return;                 /* swallowed: no record, no interrupt */
+    }
+
+    lat = iaa_latency(s, desc);
+    if (iaa_desc_opcode(desc) == IAA_OP_DRAIN) {
+        /* a drain descriptor completes after everything ahead of it */
+        QTAILQ_FOREACH(job, &s->jobs, link) {
+            if (job->wq == wq) {
+                deadline = MAX(deadline, job->deadline);
+            }
+        }
+    } else if (lat) {
+        uint64_t engines = iaa_wq_engines(s, wq);
+        int best = -1;
+
+        for (unsigned e = 0; e < s->num_engines; e++) {
+            if ((engines >> e & 1) &&
+                (best < 0 || s->engine_free[e] < s->engine_free[best])) {
+                best = e;
+            }
+        }
+        deadline = MAX(now, s->engine_free[best]) + lat;
+        s->engine_free[best] = deadline;
+    }
+    deadline += plan.late_ns;
+
+    if (deadline <= now) {
+        iaa_run(s, wq, desc, &plan);
+        return;
+    }
+
+    job = g_new0(IaaJob, 1);
+    memcpy(job->desc, desc, IAA_DESC_SIZE);
+    job->wq = wq;
+    job->deadline = deadline;
+    job->force_status = plan.force_status;
+    job->status = plan.status;
+    job->error_code = plan.error_code;
+    job->lost_irq = plan.lost_irq;
+    iaa_job_insert(s, job);
+}
+
+static bool iaa_job_selected(IaaJob *job, const uint64_t *wqs, bool by_pasid,
+                             uint32_t pasid)
+{
+    if (by_pasid) {
+        return FIELD_EX32(iaa_ldl(job->desc, IAA_DESC_PASID_PRIV), DESC_W0,
+                          PASID) == pasid;
+    }
+    return !wqs || iaa_bitmap_test(wqs, job->wq);
+}
+
+bool iaa_exec_busy(IaaState *s, const uint64_t *wqs, bool by_pasid,
+                   uint32_t pasid)
+{
+    IaaJob *job;
+
+    QTAILQ_FOREACH(job, &s->jobs, link) {
+        if (iaa_job_selected(job, wqs, by_pasid, pasid)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Discard outstanding descriptors: no record, no interrupt. */
+void iaa_exec_abort(IaaState *s, const uint64_t *wqs, bool by_pasid,
+                    uint32_t pasid)
+{
+    IaaJob *job, *next;
+
+    QTAILQ_FOREACH_SAFE(job, &s->jobs, link, next) {
+        if (iaa_job_selected(job, wqs, by_pasid, pasid)) {
+            iaa_job_retire(s, job);
+            g_free(job);
+            s->descs_aborted++;
+        }
+    }
+    iaa_timer_rearm(s);
+}
+
+void iaa_exec_reset(IaaState *s)
+{
+    iaa_exec_abort(s, NULL, false, 0);
+    for (unsigned e = 0; e < s->num_engines; e++) {
+        s->engine_free[e] = 0;
+    }
+}
+
+void iaa_exec_init(IaaState *s)
+{
+    QTAILQ_INIT(&s->jobs);
+    s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, iaa_exec_timer, s);
+    s->engine_free = g_new0(int64_t, s->num_engines);
+}
+
+void iaa_exec_fini(IaaState *s)
+{
+    IaaJob *job, *next;
+
+    QTAILQ_FOREACH_SAFE(job, &s->jobs, link, next) {
+        QTAILQ_REMOVE(&s->jobs, job, link);
+        g_free(job);
+    }
+    timer_free(s->timer);
+    s->timer = NULL;
+    g_free(s->engine_free);
+}
