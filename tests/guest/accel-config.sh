@@ -11,12 +11,12 @@ accel-config disable-wq $dev/wq$id.0 && [ "$(cat $p/wq$id.0/state)" = disabled ]
 	accel-config disable-device $dev && [ "$(cat $p/state)" = disabled ] &&
 	ok "disable wq and device" || not_ok "disable wq and device"
 
-accel-config config-wq --group-id=0 --mode=dedicated --type=kernel --name=iaa_crypto \
-	--driver-name=crypto --wq-size=64 --priority=5 $dev/wq$id.0 &&
-	accel-config config-wq --group-id=0 --mode=dedicated --type=kernel --name=iaa_crypto \
-		--driver-name=crypto --wq-size=32 --priority=12 $dev/wq$id.1 &&
-	accel-config config-wq --group-id=1 --mode=dedicated --type=kernel --name=iaa_crypto \
-		--driver-name=crypto --wq-size=16 --priority=1 $dev/wq$id.2 &&
+# accel-config 3.5.3 has no option for driver_name: it is written to sysfs.
+cfg() {
+	accel-config config-wq --group-id=$2 --mode=dedicated --type=kernel --name=iaa_crypto \
+		--wq-size=$3 --priority=$4 $dev/wq$id.$1 && echo crypto >$p/wq$id.$1/driver_name
+}
+cfg 0 0 64 5 && cfg 1 0 32 12 && cfg 2 1 16 1 &&
 	accel-config config-engine --group-id=1 $dev/engine$id.1 &&
 	ok "configure three wqs in two groups" || not_ok "configure three wqs in two groups"
 

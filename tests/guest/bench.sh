@@ -1,0 +1,214 @@
+# Benchmarks (make bench): per-operation latency, throughput and zswap page rates of
+# deflate-iaa (our driver and Debian's upstream iaa_crypto, every sync_mode, verify_compress
+# on and off) and of the software compressors, on the corpus in /data/corpus.bin.
+# Figures are KTAP diagnostics "# bench ROUND CONFIG RECORD..." that tools/bench/run parses.
+# A case passes when its run completed with no error, mismatch or timeout; performance is
+# never a verdict.
+#
+# Kernel command line (tools/bench/run sets them): bench.rounds=N bench.passes=N (timed
+# latency passes, after one untimed) bench.swpasses=N (the same for the software algorithms,
+# whose instruction counts do not vary) bench.ops=N (throughput operations per thread and
+# phase) bench.zpages=N (zswap workload pages) bench.only=LIST (of sw,ours,upstream,zswap: a
+# subset, for development)
+#
+# Each driver configuration is a fresh load: the wqs are kept from binding at load, the
+# driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
+# register its algorithm again after its last wq was unbound, so unbind/set/rebind is not an
+# option for it). Ours and upstream alternate configuration by configuration, in an order
+# that reverses every round.
+. /tests/lib.sh
+
+rounds=2 passes=5 swpasses=2 ops=300 zpages=2000 only=sw,ours,upstream,zswap
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	bench.rounds=*) rounds=${arg#*=} ;;
+	bench.passes=*) passes=${arg#*=} ;;
+	bench.swpasses=*) swpasses=${arg#*=} ;;
+	bench.ops=*) ops=${arg#*=} ;;
+	bench.zpages=*) zpages=${arg#*=} ;;
+	bench.only=*) only=${arg#*=} ;;
+	esac
+done
+want() { case ",$only," in *",$1,"*) return 0 ;; esac; return 1; }
+BENCH_KO=$MODDIR/updates/iaa_bench.ko
+DRV=/sys/bus/dsa/drivers/crypto
+DEVS=/sys/bus/dsa/devices
+SW="deflate:deflate-scomp lzo:lzo-scomp lz4:lz4-scomp zstd:zstd-scomp"
+MODES="sync async async_irq"
+ZSWAP_IAA="sync.v1 async_irq.v1 sync.v0"
+# the zswap workload: the corpus without the pages no compressor shrinks (tools/bench/corpus)
+ZCORPUS=/data/corpus-zswap.bin
+[ -f $ZCORPUS ] || ZCORPUS=/data/corpus.bin
+
+have_dev=$([ "$(iaa_pci_count)" -gt 0 ] && echo 1)
+drivers=
+want ours && drivers="$drivers ours"
+want upstream && drivers="$drivers upstream"
+ndrv=$(echo $drivers | wc -w)
+
+n_sw=0 n_z=0
+want sw && n_sw=4
+want zswap && n_z=$((4 + 3 * ndrv))
+plan $((rounds * (n_sw + 6 * ndrv + n_z) + 1))
+
+dmesg_mark
+start_mark=$_dmesg_lines
+note "bench setup rounds=$rounds passes=$passes swpasses=$swpasses ops=$ops zpages=$zpages zcorpus=$(($(wc -c <$ZCORPUS) / 4096)) cpus=$(grep -c ^processor /proc/cpuinfo) devices=$(iaa_pci_count)"
+note "bench platform idle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+# the swap disk for zswap_on (nothing loads virtio_blk behind a test's back)
+modprobe virtio_blk 2>/dev/null
+for i in 1 2 3 4 5; do [ -b /dev/vda ] && break; sleep 1; done
+for m in deflate lz4 zstd; do modprobe $m 2>/dev/null; done
+for a in deflate-scomp lzo-scomp lz4-scomp zstd-scomp; do
+	note "bench alg $a selftest=$(proc_crypto_selftest $a)"
+done
+
+# The device: its latency model (read back from QEMU) and the wqs its default config made
+bench_wqs=
+if [ -n "$have_dev" ]; then
+	i=0
+	while [ $i -lt "$(iaa_pci_count)" ]; do
+		for p in comp-base-ns comp-ns-per-kib decomp-base-ns decomp-ns-per-kib; do
+			v=$(hmp "qom-get /machine/peripheral/iaa$i $p" 2>/dev/null | tr -d '\r' |
+				grep -E '^[0-9]+$' | tail -n 1)
+			note "bench device iaa$i $p=${v:-unknown}"
+		done
+		i=$((i + 1))
+	done
+	modprobe idxd
+	for w in $(ls $DEVS | grep '^wq'); do
+		[ "$(cat $DEVS/$w/driver_name 2>/dev/null)" = crypto ] && bench_wqs="$bench_wqs $w"
+	done
+	wq_prio=10
+	for w in $bench_wqs; do
+		wq_prio=$(cat $DEVS/$w/priority)
+		break
+	done
+	note "bench wqs$bench_wqs size=$(cat $DEVS/${bench_wqs# }/size 2>/dev/null) priority=$wq_prio"
+	[ -n "$bench_wqs" ] || have_dev=
+fi
+
+# run_bench ROUND CONFIG ALG PASSES: one insmod of the bench module; its results as
+# diagnostics
+run_bench() {
+	br_=$1 bc_=$2 ba_=$3
+	dmesg_mark
+	bout_=$(tmo 900 insmod "$BENCH_KO" alg="$ba_" passes="$4" tput_ops="$ops" \
+		tag="$bc_" 2>&1)
+	brc_=$?
+	if [ -r /sys/kernel/debug/iaa_bench/result ]; then
+		sed "s/^/    # bench $br_ $bc_ /" /sys/kernel/debug/iaa_bench/result
+	fi
+	bend_=$(grep '^end ' /sys/kernel/debug/iaa_bench/result 2>/dev/null)
+	rmmod iaa_bench 2>/dev/null
+	case $bend_ in
+	*"errors=0 mismatches=0 timeouts=0 "*"aborted=0"*)
+		[ $brc_ -eq 0 ] && ok "$br_ $bc_: $ba_ ran with no error or mismatch" && return ;;
+	esac
+	not_ok "$br_ $bc_: $ba_ (insmod rc $brc_: $bout_; ${bend_:-no results})"
+	dmesg_since | grep -E 'iaa|idxd' | tail -n 8 | sed 's/^/    # /'
+}
+
+# drv_up DRIVER MODE VERIFY: load DRIVER with its wqs unbound, set sync_mode and
+# verify_compress, bind the wqs; deflate-iaa must then be registered with its selftest passed
+drv_up() {
+	for w in $bench_wqs; do
+		[ "$(cat $DEVS/$w/state)" = disabled ] && echo none >$DEVS/$w/driver_name
+	done 2>/dev/null
+	load_driver "$1" >/dev/null 2>&1 || { note "bench load_driver $1 failed"; return 1; }
+	echo "$2" >$DRV/sync_mode && echo "$3" >$DRV/verify_compress || return 1
+	for w in $bench_wqs; do
+		wq_config "$w" "" "$wq_prio" && echo "$w" >$DRV/bind || return 1
+	done
+	# Upstream's "async" is its "sync" (set_iaa_sync_mode): the readback says which ran.
+	note "bench setting $1 mode=$2 verify=$3 sync_mode=$(cat $DRV/sync_mode) verify_compress=$(cat $DRV/verify_compress) wqs=$(crypto_wqs | tr '\n' ' ')selftest=$(proc_crypto_selftest deflate-iaa)"
+	[ "$(proc_crypto_selftest deflate-iaa)" = passed ]
+}
+
+drv_down() {
+	zswap_off
+	for bt_ in 1 2 3 4 5 6 7 8 9 10; do
+		lsmod | grep -q '^iaa_crypto ' || return 0
+		unload_driver 2>/dev/null && return 0
+		sleep 1
+	done
+	note "bench warning: iaa_crypto would not unload"
+	return 1
+}
+
+# zswap_run ROUND CONFIG COMPRESSOR: the pagebench workload with zswap on COMPRESSOR
+zswap_run() {
+	br_=$1 bc_=$2 bz_=$3
+	zswap_off
+	if ! zswap_on "$bz_"; then
+		not_ok "$br_ zswap.$bc_: zswap on $bz_"
+		return
+	fi
+	set -- $(vmstat zswpout) $(vmstat zswpin) $(vmstat pswpout) $(vmstat pswpin)
+	bout_=$(tmo 900 /data/pagebench -f $ZCORPUS "$zpages" 2>&1)
+	brc_=$?
+	bo_=$(($(vmstat zswpout) - $1)) bi_=$(($(vmstat zswpin) - $2))
+	bpo_=$(($(vmstat pswpout) - $3)) bpi_=$(($(vmstat pswpin) - $4))
+	printf '%s\n' "$bout_" | grep '^pagebench' |
+		sed "s/^/    # bench $br_ zswap.$bc_ zswpout=$bo_ zswpin=$bi_ pswpout=$bpo_ pswpin=$bpi_ /"
+	zswap_off
+	if [ $brc_ -eq 0 ]; then
+		ok "$br_ zswap.$bc_: $zpages pages out and in, every byte checked"
+	else
+		not_ok "$br_ zswap.$bc_: pagebench rc $brc_"
+		printf '%s\n' "$bout_" | tail -n 5 | sed 's/^/    # /'
+	fi
+}
+
+# iaa_case ROUND DRIVER MODE VERIFY WHAT: WHAT is "bench" or "zswap"
+iaa_case() {
+	dmesg_mark
+	name_=$2.$3.v$4
+	[ "$5" = zswap ] && name_=zswap.$name_
+	if [ -z "$have_dev" ]; then
+		skip "$1 $name_" "no IAA device"
+		return
+	fi
+	if [ "$2" = ours ] && [ ! -f "$MODDIR/updates/iaa_crypto.ko" ]; then
+		skip "$1 $name_" "no iaa_crypto.ko of ours"
+		return
+	fi
+	if ! drv_up "$2" "$3" "$4"; then
+		not_ok "$1 $name_: load $2 with sync_mode=$3 verify_compress=$4"
+		dmesg_since | grep -E 'iaa|idxd' | tail -n 5 | sed 's/^/    # /'
+		drv_down
+		return
+	fi
+	if [ "$5" = zswap ]; then
+		zswap_run "$1" "$2.$3.v$4" deflate-iaa
+	else
+		run_bench "$1" "$2.$3.v$4" deflate-iaa "$passes"
+	fi
+	drv_down
+}
+
+r=1
+while [ $r -le "$rounds" ]; do
+	# the drivers one after the other, in an order that reverses every round
+	order=$drivers
+	[ $((r % 2)) -eq 0 ] && order=$(echo $drivers | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+	if want sw; then
+		for s in $SW; do run_bench "r$r" "sw.${s%%:*}" "${s#*:}" "$swpasses"; done
+	fi
+	for m in $MODES; do
+		for v in 0 1; do
+			for d in $order; do iaa_case "r$r" $d $m $v bench; done
+		done
+	done
+	if want zswap; then
+		for s in $SW; do zswap_run "r$r" "sw.${s%%:*}" "${s#*:}"; done
+		for z in $ZSWAP_IAA; do
+			for d in $order; do iaa_case "r$r" $d ${z%.v*} ${z#*.v} zswap; done
+		done
+	fi
+	r=$((r + 1))
+done
+
+_dmesg_lines=$start_mark
+dmesg_clean && ok "no warnings" || not_ok "no warnings"
+finish
