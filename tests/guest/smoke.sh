@@ -17,18 +17,28 @@ done
 dmesg_mark
 check "idxd loads" modprobe idxd
 
-if [ -f "$MODDIR/updates/iaa_crypto.ko" ]; then
-	insmod "$MODDIR/updates/iaa_crypto.ko" && [ -d /sys/bus/dsa/drivers/crypto ] &&
-		rmmod iaa_crypto && [ ! -d /sys/bus/dsa/drivers/crypto ] && dmesg_clean &&
-		ok "our iaa_crypto loads, registers as dsa driver 'crypto', unloads cleanly" ||
-		not_ok "our iaa_crypto loads, registers as dsa driver 'crypto', unloads cleanly"
-else
-	not_ok "our iaa_crypto loads: no module in the image"
-fi
+# steps NAME CMD...: each CMD a shell snippet; reports NAME, and on failure the step and output
+steps() {
+	_name=$1
+	shift
+	for _s in "$@"; do
+		if ! _o=$(eval "$_s" 2>&1); then
+			not_ok "$_name"
+			note "step failed: $_s"
+			[ -n "$_o" ] && printf '%s\n' "$_o" | tail -n 10 | sed 's/^/    # /'
+			return
+		fi
+	done
+	ok "$_name"
+}
+
+steps "our iaa_crypto loads, registers as dsa driver 'crypto', unloads cleanly" \
+	'[ -f $MODDIR/updates/iaa_crypto.ko ]' 'insmod $MODDIR/updates/iaa_crypto.ko' \
+	'[ -d /sys/bus/dsa/drivers/crypto ]' 'rmmod iaa_crypto' '[ ! -d /sys/bus/dsa/drivers/crypto ]' \
+	'dmesg_clean'
 
 dmesg_mark
-load_driver upstream && [ -d /sys/bus/dsa/drivers/crypto ] && unload_driver &&
-	[ ! -d /sys/bus/dsa/drivers/crypto ] && dmesg_clean &&
-	ok "Debian's upstream iaa_crypto loads and unloads" ||
-	not_ok "Debian's upstream iaa_crypto loads and unloads"
+steps "Debian's upstream iaa_crypto loads and unloads" 'load_driver upstream' \
+	'[ -d /sys/bus/dsa/drivers/crypto ]' 'unload_driver' '[ ! -d /sys/bus/dsa/drivers/crypto ]' \
+	'dmesg_clean'
 finish
