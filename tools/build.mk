@@ -48,7 +48,7 @@ clean:
 	rm -rf $(MOD)
 
 # --- QEMU with MOVDIR64B and the virtual IAA device (cached by a hash of its inputs) -------
-.PHONY: qemu progs test-module initramfs check check-style demo bench
+.PHONY: qemu progs test-module bench-module bench-prog initramfs check check-style demo bench
 qemu: $(B)/kernel.env
 	$(TOP)/tools/qemu/build
 
@@ -68,6 +68,21 @@ $(TMOD)/.synced: $(TMOD_SRC)
 test-module: $(B)/kernel.env $(TMOD)/.synced
 	$(if $(TMOD_SRC),$(MAKE) -C $(KDIR) M=$(TMOD) modules)
 
+# The benchmark module (tests/bench), installed in the guest beside the test modules.
+BMOD := $(B)/bench-module
+BMOD_SRC := $(TOP)/tests/bench/iaa_bench.c $(TOP)/tests/bench/Makefile
+$(BMOD)/.synced: $(BMOD_SRC)
+	mkdir -p $(BMOD)
+	cp -p $(BMOD_SRC) $(BMOD)/
+	touch $@
+bench-module: $(B)/kernel.env $(BMOD)/.synced
+	$(MAKE) -C $(KDIR) M=$(BMOD) modules
+# Its user-space workload goes to the guest's /data (tools/vm/mkinitramfs: $(B)/guest-extra).
+bench-prog: $(B)/guest-extra/pagebench
+$(B)/guest-extra/pagebench: $(TOP)/tests/bench/pagebench.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 initramfs: modules test-module progs
 	$(TOP)/tools/vm/mkinitramfs
 
@@ -83,4 +98,4 @@ demo:
 	$(TOP)/tools/demo
 
 bench:
-	$(TOP)/tools/bench
+	$(TOP)/tools/bench/run

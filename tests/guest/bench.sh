@@ -5,11 +5,14 @@
 # A case passes when its run completed with no error, mismatch or timeout; performance is
 # never a verdict.
 #
-# Kernel command line (tools/bench/run sets them): bench.rounds=N bench.passes=N (timed
-# latency passes, after one untimed) bench.swpasses=N (the same for the software algorithms,
-# whose instruction counts do not vary) bench.ops=N (throughput operations per thread and
-# phase) bench.zpages=N (zswap workload pages) bench.only=LIST (of sw,ours,upstream,zswap: a
-# subset, for development)
+# Kernel command line (tools/bench/run sets them):
+#   bench.rounds=N    every configuration N times
+#   bench.passes=N    timed latency passes over the corpus, after an untimed one
+#   bench.swpasses=N  the same for the software algorithms (their instruction counts do not
+#                     vary from run to run)
+#   bench.ops=N       throughput operations per thread and phase; bench.swops=N for software
+#   bench.zpages=N    pages of the zswap workload
+#   bench.only=LIST   of sw,ours,upstream,zswap: a subset (development; "none": nothing)
 #
 # Each driver configuration is a fresh load: the wqs are kept from binding at load, the
 # driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
@@ -18,13 +21,14 @@
 # that reverses every round.
 . /tests/lib.sh
 
-rounds=2 passes=5 swpasses=2 ops=300 zpages=2000 only=sw,ours,upstream,zswap
+rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 only=sw,ours,upstream,zswap
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bench.rounds=*) rounds=${arg#*=} ;;
 	bench.passes=*) passes=${arg#*=} ;;
 	bench.swpasses=*) swpasses=${arg#*=} ;;
 	bench.ops=*) ops=${arg#*=} ;;
+	bench.swops=*) swops=${arg#*=} ;;
 	bench.zpages=*) zpages=${arg#*=} ;;
 	bench.only=*) only=${arg#*=} ;;
 	esac
@@ -53,8 +57,12 @@ plan $((rounds * (n_sw + 6 * ndrv + n_z) + 1))
 
 dmesg_mark
 start_mark=$_dmesg_lines
-note "bench setup rounds=$rounds passes=$passes swpasses=$swpasses ops=$ops zpages=$zpages zcorpus=$(($(wc -c <$ZCORPUS) / 4096)) cpus=$(grep -c ^processor /proc/cpuinfo) devices=$(iaa_pci_count)"
-note "bench platform idle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none) clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+note "bench setup rounds=$rounds passes=$passes swpasses=$swpasses ops=$ops swops=$swops" \
+	"zpages=$zpages zcorpus=$(($(wc -c <$ZCORPUS) / 4096))" \
+	"cpus=$(grep -c ^processor /proc/cpuinfo) devices=$(iaa_pci_count)"
+note "bench platform" \
+	"idle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none)" \
+	"clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 # the swap disk for zswap_on (nothing loads virtio_blk behind a test's back)
 modprobe virtio_blk 2>/dev/null
 for i in 1 2 3 4 5; do [ -b /dev/vda ] && break; sleep 1; done
@@ -76,8 +84,8 @@ if [ -n "$have_dev" ]; then
 		i=$((i + 1))
 	done
 	modprobe idxd
-	for w in $(ls $DEVS | grep '^wq'); do
-		[ "$(cat $DEVS/$w/driver_name 2>/dev/null)" = crypto ] && bench_wqs="$bench_wqs $w"
+	for w in "$DEVS"/wq*; do
+		[ "$(cat "$w/driver_name" 2>/dev/null)" = crypto ] && bench_wqs="$bench_wqs ${w##*/}"
 	done
 	wq_prio=10
 	for w in $bench_wqs; do
@@ -88,12 +96,12 @@ if [ -n "$have_dev" ]; then
 	[ -n "$bench_wqs" ] || have_dev=
 fi
 
-# run_bench ROUND CONFIG ALG PASSES: one insmod of the bench module; its results as
+# run_bench ROUND CONFIG ALG PASSES OPS: one insmod of the bench module; its results as
 # diagnostics
 run_bench() {
 	br_=$1 bc_=$2 ba_=$3
 	dmesg_mark
-	bout_=$(tmo 900 insmod "$BENCH_KO" alg="$ba_" passes="$4" tput_ops="$ops" \
+	bout_=$(tmo 900 insmod "$BENCH_KO" alg="$ba_" passes="$4" tput_ops="$5" \
 		tag="$bc_" 2>&1)
 	brc_=$?
 	if [ -r /sys/kernel/debug/iaa_bench/result ]; then
@@ -121,13 +129,17 @@ drv_up() {
 		wq_config "$w" "" "$wq_prio" && echo "$w" >$DRV/bind || return 1
 	done
 	# Upstream's "async" is its "sync" (set_iaa_sync_mode): the readback says which ran.
-	note "bench setting $1 mode=$2 verify=$3 sync_mode=$(cat $DRV/sync_mode) verify_compress=$(cat $DRV/verify_compress) wqs=$(crypto_wqs | tr '\n' ' ')selftest=$(proc_crypto_selftest deflate-iaa)"
+	note "bench setting $1 mode=$2 verify=$3 sync_mode=$(cat $DRV/sync_mode)" \
+		"verify_compress=$(cat $DRV/verify_compress) wqs=$(crypto_wqs | tr '\n' ' ')" \
+		"selftest=$(proc_crypto_selftest deflate-iaa)"
 	[ "$(proc_crypto_selftest deflate-iaa)" = passed ]
 }
 
 drv_down() {
 	zswap_off
-	for bt_ in 1 2 3 4 5 6 7 8 9 10; do
+	i=0
+	while [ $i -lt 10 ]; do
+		i=$((i + 1))
 		lsmod | grep -q '^iaa_crypto ' || return 0
 		unload_driver 2>/dev/null && return 0
 		sleep 1
@@ -144,11 +156,11 @@ zswap_run() {
 		not_ok "$br_ zswap.$bc_: zswap on $bz_"
 		return
 	fi
-	set -- $(vmstat zswpout) $(vmstat zswpin) $(vmstat pswpout) $(vmstat pswpin)
+	bo_=$(vmstat zswpout) bi_=$(vmstat zswpin) bpo_=$(vmstat pswpout) bpi_=$(vmstat pswpin)
 	bout_=$(tmo 900 /data/pagebench -f $ZCORPUS "$zpages" 2>&1)
 	brc_=$?
-	bo_=$(($(vmstat zswpout) - $1)) bi_=$(($(vmstat zswpin) - $2))
-	bpo_=$(($(vmstat pswpout) - $3)) bpi_=$(($(vmstat pswpin) - $4))
+	bo_=$(($(vmstat zswpout) - bo_)) bi_=$(($(vmstat zswpin) - bi_))
+	bpo_=$(($(vmstat pswpout) - bpo_)) bpi_=$(($(vmstat pswpin) - bpi_))
 	printf '%s\n' "$bout_" | grep '^pagebench' |
 		sed "s/^/    # bench $br_ zswap.$bc_ zswpout=$bo_ zswpin=$bi_ pswpout=$bpo_ pswpin=$bpi_ /"
 	zswap_off
@@ -182,7 +194,7 @@ iaa_case() {
 	if [ "$5" = zswap ]; then
 		zswap_run "$1" "$2.$3.v$4" deflate-iaa
 	else
-		run_bench "$1" "$2.$3.v$4" deflate-iaa "$passes"
+		run_bench "$1" "$2.$3.v$4" deflate-iaa "$passes" "$ops"
 	fi
 	drv_down
 }
@@ -191,9 +203,10 @@ r=1
 while [ $r -le "$rounds" ]; do
 	# the drivers one after the other, in an order that reverses every round
 	order=$drivers
-	[ $((r % 2)) -eq 0 ] && order=$(echo $drivers | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+	[ $((r % 2)) -eq 0 ] &&
+		order=$(echo $drivers | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
 	if want sw; then
-		for s in $SW; do run_bench "r$r" "sw.${s%%:*}" "${s#*:}" "$swpasses"; done
+		for s in $SW; do run_bench "r$r" "sw.${s%%:*}" "${s#*:}" "$swpasses" "$swops"; done
 	fi
 	for m in $MODES; do
 		for v in 0 1; do

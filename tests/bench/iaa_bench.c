@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * iaa_bench - per-operation latency and throughput of an acomp algorithm on a page corpus.
+ *
+ *   insmod iaa_bench.ko alg=NAME [corpus=/data/corpus.bin] [passes=3] [warmup=1] [tput_ops=0]
+ *                       [tput_all=1] [tag=bench] [timeout_ms=10000] [cpu=0]
+ *
+ *   alg         acomp algorithm or driver name (deflate-iaa, deflate-scomp, lz4, ...)
+ *   corpus      a file of N * 4096 bytes: the pages
+ *   passes      latency passes over the corpus (0: none). One kthread on @cpu compresses
+ *               each page and at once decompresses the result, like a zswap store and
+ *               load; each operation is timed with ktime_get_ns() around the submission and
+ *               the wait for its completion
+ *   warmup      untimed passes of that thread before the timed ones
+ *   tput_ops    throughput: operations per thread and phase (0: none). A compress phase,
+ *               then a decompress phase, first with one kthread (on @cpu), then (tput_all)
+ *               with one kthread bound to every online CPU, all started together
+ *   tag         printed in the header line of the results
+ *   timeout_ms  bound on one asynchronous request
+ *   cpu         the CPU of the latency thread and of the single-thread throughput run
+ *
+ * Requests are zswap's: a single page in, a destination of two pages with dlen = PAGE_SIZE
+ * (a page that does not fit is "incompressible" and zswap stores it elsewhere); decompress
+ * from a buffer of exactly the compressed length into a page with dlen = PAGE_SIZE. One
+ * request is outstanding per thread.
+ *
+ * Everything runs in module init; the results stay in /sys/kernel/debug/iaa_bench/result
+ * until rmmod. Init fails only for invalid parameters or a corpus that cannot be read;
+ * errors during the run are counted in the results (the "end" line).
+ *
+ * Results, one record a line, fields KEY=VALUE:
+ *   run tag= alg= driver= pages= passes= warmup= tput_ops= cpus=
+ *   page i= c= [cfull=] [cerr=] cl=NS,NS,.. dl=NS,NS,..   (latency, one line a page)
+ *        c: compressed length with dlen = PAGE_SIZE, 0 if it did not fit; then cerr is
+ *        that errno and cfull the length into two pages (0 if that failed too);
+ *        cl/dl: the latency of each pass in ns (dl empty for a page that did not fit)
+ *   cpu op=comp|decomp ops= ns= idle_ns=
+ *        the latency passes' operations: the sum of their latencies and of the idle time
+ *        of the thread's CPU during them (-1: not accounted)
+ *   tput op=comp|decomp threads= ops= ns= busy_ns=
+ *        ns: from the start of the phase to the end of its last thread; busy_ns: the
+ *        non-idle time of all online CPUs during the phase (get_cpu_idle_time_us)
+ *   end errors= mismatches= timeouts= incompressible= aborted=
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/tick.h>
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/string.h>
+#include <linux/atomic.h>
+#include <crypto/acompress.h>
+
+static char *alg = "deflate-iaa";
+module_param(alg, charp, 0444);
+MODULE_PARM_DESC(alg, "acomp algorithm or driver name");
+
+static char *corpus = "/data/corpus.bin";
+module_param(corpus, charp, 0444);
+MODULE_PARM_DESC(corpus, "file of 4 KiB pages");
+
+static uint passes = 3;
+module_param(passes, uint, 0444);
+MODULE_PARM_DESC(passes, "latency passes over the corpus");
+
+static uint warmup = 1;
+module_param(warmup, uint, 0444);
+MODULE_PARM_DESC(warmup, "untimed passes before the latency passes");
+
+static uint tput_ops;
+module_param(tput_ops, uint, 0444);
+MODULE_PARM_DESC(tput_ops, "throughput: operations per thread and phase (0: none)");
+
+static bool tput_all = true;
+module_param(tput_all, bool, 0444);
+MODULE_PARM_DESC(tput_all, "throughput also with a thread on every online CPU");
+
+static char *tag = "bench";
+module_param(tag, charp, 0444);
+MODULE_PARM_DESC(tag, "label of the results");
+
+static uint timeout_ms = 10000;
+module_param(timeout_ms, uint, 0444);
+MODULE_PARM_DESC(timeout_ms, "bound on one asynchronous request");
+
+static uint cpu;
+module_param(cpu, uint, 0444);
+MODULE_PARM_DESC(cpu, "CPU of the latency and single-thread throughput runs");
+
+#define RESULT_SIZE	(512 * 1024)
+#define DST_SIZE	(2 * PAGE_SIZE)
+#define VERIFY_EVERY	16	/* throughput: compare one decompression in this many */
+
+/* The corpus: pages in the linear map (the device gets them through the DMA API) */
+struct page_info {
+	struct page *page;
+	void *comp;		/* compressed copy, exactly clen bytes; NULL if incompressible */
+	u32 clen;		/* with dlen = PAGE_SIZE; 0 if it did not fit */
+	u32 cfull;		/* into two pages, when clen is 0 */
+	int cerr;		/* the errno that made clen 0 */
+};
+
+struct bench {
+	struct crypto_acomp *tfm;
+	struct page_info *pg;
+	unsigned int npages;
+	u32 *cl, *dl;		/* latency: passes x npages */
+	u64 lat_ops[2], lat_ns[2], lat_idle[2];	/* compress, decompress: sums over the passes */
+	atomic_t errors, mismatches, timeouts;
+	unsigned int incompressible;
+	bool aborted;		/* a signal, or a request that never completed */
+	char *res;
+	size_t res_len;
+};
+
+/* One submitting thread with its request and buffers */
+struct worker {
+	struct bench *b;
+	struct acomp_req *req;
+	struct crypto_wait wait;
+	void *dst;		/* DST_SIZE */
+	void *out;		/* PAGE_SIZE */
+	struct task_struct *task;
+	struct completion done;
+	/* throughput */
+	struct completion *go;
+	atomic_t *left;
+	struct completion *all_done;
+	bool decomp;
+	bool leaked;		/* a request timed out: the driver may still use the buffers */
+	unsigned int first;
+	unsigned int ops;
+	u64 end_ns;
+};
+
+static struct bench bench;
+static struct dentry *dbg_dir;
+static bool pinned;
+
+static __printf(2, 3) void res_add(struct bench *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->res_len >= RESULT_SIZE - 1)
+		return;
+	va_start(ap, fmt);
+	n = vscnprintf(b->res + b->res_len, RESULT_SIZE - b->res_len, fmt, ap);
+	va_end(ap);
+	b->res_len += n;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Requests                                                                                   */
+
+/*
+ * Submit the request set up in @w and wait for it. Returns its status, or -ETIME if it did
+ * not complete within timeout_ms: the request then still belongs to the driver, so it and
+ * its buffers are leaked and the module stays loaded (see bench_pin()).
+ */
+static int wait_req(struct worker *w, int ret)
+{
+	if (ret == -EINPROGRESS || ret == -EBUSY) {
+		if (!wait_for_completion_timeout(&w->wait.completion,
+						 msecs_to_jiffies(timeout_ms))) {
+			atomic_inc(&w->b->timeouts);
+			w->leaked = true;
+			return -ETIME;
+		}
+		ret = w->wait.err;
+	}
+	reinit_completion(&w->wait.completion);
+	return ret;
+}
+
+static int do_comp(struct worker *w, struct page *src, unsigned int dlen, unsigned int *clen)
+{
+	struct scatterlist sin, sout;
+	int ret;
+
+	sg_init_table(&sin, 1);
+	sg_set_page(&sin, src, PAGE_SIZE, 0);
+	sg_init_one(&sout, w->dst, DST_SIZE);
+	acomp_request_set_params(w->req, &sin, &sout, PAGE_SIZE, dlen);
+	ret = wait_req(w, crypto_acomp_compress(w->req));
+	if (!ret)
+		*clen = w->req->dlen;
+	return ret;
+}
+
+static int do_decomp(struct worker *w, const void *src, unsigned int slen)
+{
+	struct scatterlist sin, sout;
+	int ret;
+
+	sg_init_one(&sin, src, slen);
+	sg_init_one(&sout, w->out, PAGE_SIZE);
+	acomp_request_set_params(w->req, &sin, &sout, slen, PAGE_SIZE);
+	ret = wait_req(w, crypto_acomp_decompress(w->req));
+	if (!ret && w->req->dlen != PAGE_SIZE)
+		ret = -ENODATA;
+	return ret;
+}
+
+static int worker_init(struct worker *w, struct bench *b)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+	crypto_init_wait(&w->wait);
+	init_completion(&w->done);
+	w->dst = kmalloc(DST_SIZE, GFP_KERNEL);
+	w->out = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	w->req = acomp_request_alloc(b->tfm);
+	if (!w->dst || !w->out || !w->req)
+		return -ENOMEM;
+	acomp_request_set_callback(w->req, CRYPTO_TFM_REQ_MAY_BACKLOG, crypto_req_done,
+				   &w->wait);
+	return 0;
+}
+
+/* After a timeout the driver may still write to the buffers: leak them. */
+static void worker_fini(struct worker *w)
+{
+	if (w->leaked)
+		return;
+	acomp_request_free(w->req);
+	kfree(w->dst);
+	kfree(w->out);
+}
+
+static bool stop_now(struct bench *b)
+{
+	if (signal_pending(current) || ((current->flags & PF_KTHREAD) && kthread_should_stop()))
+		WRITE_ONCE(b->aborted, true);
+	return READ_ONCE(b->aborted) || atomic_read(&b->timeouts);
+}
+
+static void bench_pin(void)
+{
+	if (!pinned && atomic_read(&bench.timeouts)) {
+		__module_get(THIS_MODULE);
+		pinned = true;
+		pr_warn("a request never completed: the module stays loaded\n");
+	}
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Preparation: each page compressed once, untimed, and its compressed copy kept             */
+
+static int prepare(struct bench *b)
+{
+	struct worker w;
+	unsigned int i, clen;
+	int ret;
+
+	ret = worker_init(&w, b);
+	if (ret)
+		goto out;
+	for (i = 0; i < b->npages && !stop_now(b); i++) {
+		struct page_info *p = &b->pg[i];
+
+		ret = do_comp(&w, p->page, PAGE_SIZE, &clen);
+		if (ret == -ETIME)
+			break;
+		if (!ret) {
+			p->clen = clen;
+			p->comp = kmemdup(w.dst, clen, GFP_KERNEL);
+			if (!p->comp) {
+				ret = -ENOMEM;
+				break;
+			}
+			ret = do_decomp(&w, p->comp, clen);
+			if (ret == -ETIME)
+				break;
+			if (ret) {
+				pr_err("%s: page %u: decompress: %d\n", alg, i, ret);
+				atomic_inc(&b->errors);
+			} else if (memcmp(w.out, page_address(p->page), PAGE_SIZE)) {
+				pr_err("%s: page %u: decompressed data differs\n", alg, i);
+				atomic_inc(&b->mismatches);
+			}
+			continue;
+		}
+		/* Did not fit in a page: is it compressible at all into two? */
+		p->cerr = ret;
+		b->incompressible++;
+		ret = do_comp(&w, p->page, DST_SIZE, &clen);
+		if (ret == -ETIME)
+			break;
+		if (!ret && clen > PAGE_SIZE - 64) {
+			p->cfull = clen;
+		} else if (!ret) {
+			/* fits in two pages but not in one, though it is well under a page */
+			p->cfull = clen;
+			pr_warn("%s: page %u: %d with dlen=%lu, %u bytes with dlen=%lu\n", alg,
+				i, p->cerr, PAGE_SIZE, clen, DST_SIZE);
+		} else {
+			pr_err("%s: page %u: compress: %d, into two pages: %d\n", alg, i,
+			       p->cerr, ret);
+			atomic_inc(&b->errors);
+		}
+	}
+	ret = 0;
+out:
+	worker_fini(&w);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Latency: one thread, each page compressed then decompressed, each operation timed         */
+
+/* Idle time of a CPU so far, ns (iowait counts as idle); -1 if not accounted */
+static s64 idle_ns(unsigned int c)
+{
+	s64 i = get_cpu_idle_time_us(c, NULL);
+	s64 io = get_cpu_iowait_time_us(c, NULL);
+
+	return i < 0 || io < 0 ? -1 : (i + io) * NSEC_PER_USEC;
+}
+
+/*
+ * The CPU an operation took: its latency less the time its CPU was idle meanwhile (the idle
+ * counter has a resolution of 1 us, but its rounding errors cancel over many operations).
+ */
+static void lat_account(struct bench *b, int op, bool timed, u64 ns, s64 idle0)
+{
+	s64 idle1 = idle_ns(cpu);
+
+	if (!timed)
+		return;
+	b->lat_ops[op]++;
+	b->lat_ns[op] += ns;
+	if (idle0 < 0 || idle1 < 0 || b->lat_idle[op] == U64_MAX)
+		b->lat_idle[op] = U64_MAX;
+	else
+		b->lat_idle[op] += idle1 - idle0;
+}
+
+static int lat_fn(void *data)
+{
+	struct worker *w = data;
+	struct bench *b = w->b;
+	unsigned int p, i, clen;
+	u64 t0, t1;
+	s64 i0;
+	int ret;
+
+	for (p = 0; p < warmup + passes && !stop_now(b); p++) {
+		for (i = 0; i < b->npages && !stop_now(b); i++) {
+			struct page_info *pg = &b->pg[i];
+			size_t k = (size_t)(p < warmup ? 0 : p - warmup) * b->npages + i;
+
+			i0 = idle_ns(cpu);
+			t0 = ktime_get_ns();
+			ret = do_comp(w, pg->page, PAGE_SIZE, &clen);
+			t1 = ktime_get_ns();
+			lat_account(b, 0, p >= warmup, t1 - t0, i0);
+			b->cl[k] = min_t(u64, t1 - t0, U32_MAX);
+			if (ret == -ETIME)
+				break;
+			if (!!ret != !pg->clen || (!ret && clen != pg->clen)) {
+				pr_err("%s: page %u pass %u: compress %d len %u, first time %d len %u\n",
+				       alg, i, p, ret, ret ? 0 : clen, pg->cerr, pg->clen);
+				atomic_inc(&b->errors);
+			}
+			if (ret || !pg->clen)
+				continue;
+
+			i0 = idle_ns(cpu);
+			t0 = ktime_get_ns();
+			ret = do_decomp(w, pg->comp, pg->clen);
+			t1 = ktime_get_ns();
+			lat_account(b, 1, p >= warmup, t1 - t0, i0);
+			b->dl[k] = min_t(u64, t1 - t0, U32_MAX);
+			if (ret == -ETIME)
+				break;
+			if (ret) {
+				pr_err("%s: page %u pass %u: decompress: %d\n", alg, i, p, ret);
+				atomic_inc(&b->errors);
+			} else if (memcmp(w->out, page_address(pg->page), PAGE_SIZE)) {
+				pr_err("%s: page %u pass %u: data differs\n", alg, i, p);
+				atomic_inc(&b->mismatches);
+			}
+		}
+	}
+	complete(&w->done);
+	return 0;
+}
+
+/* Wait for a thread's completion; a signal to insmod stops the run at the next operation. */
+static void wait_thread(struct bench *b, struct completion *c)
+{
+	while (!wait_for_completion_timeout(c, HZ / 10)) {
+		if (signal_pending(current))
+			WRITE_ONCE(b->aborted, true);
+	}
+}
+
+static int run_latency(struct bench *b)
+{
+	struct worker w;
+	unsigned int i, p;
+	int ret;
+
+	b->cl = vcalloc((size_t)passes * b->npages, sizeof(u32));
+	b->dl = vcalloc((size_t)passes * b->npages, sizeof(u32));
+	ret = worker_init(&w, b);
+	if (!b->cl || !b->dl || ret) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	w.task = kthread_create(lat_fn, &w, "iaa_bench/lat");
+	if (IS_ERR(w.task)) {
+		ret = PTR_ERR(w.task);
+		goto out;
+	}
+	kthread_bind(w.task, cpu);
+	wake_up_process(w.task);
+	wait_thread(b, &w.done);
+
+	for (i = 0; i < b->npages; i++) {
+		struct page_info *pg = &b->pg[i];
+
+		res_add(b, "page i=%u c=%u", i, pg->clen);
+		if (!pg->clen)
+			res_add(b, " cfull=%u cerr=%d", pg->cfull, pg->cerr);
+		res_add(b, " cl=");
+		for (p = 0; p < passes; p++)
+			res_add(b, "%s%u", p ? "," : "", b->cl[(size_t)p * b->npages + i]);
+		res_add(b, " dl=");
+		for (p = 0; p < passes && pg->clen; p++)
+			res_add(b, "%s%u", p ? "," : "", b->dl[(size_t)p * b->npages + i]);
+		res_add(b, "\n");
+	}
+	for (i = 0; i < 2; i++)
+		res_add(b, "cpu op=%s ops=%llu ns=%llu idle_ns=%lld\n", i ? "decomp" : "comp",
+			b->lat_ops[i], b->lat_ns[i],
+			b->lat_idle[i] == U64_MAX ? -1LL : (s64)b->lat_idle[i]);
+	ret = 0;
+out:
+	worker_fini(&w);
+	vfree(b->cl);
+	vfree(b->dl);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Throughput: threads started together, each with one request outstanding                   */
+
+static int tput_fn(void *data)
+{
+	struct worker *w = data;
+	struct bench *b = w->b;
+	unsigned int k, i, clen;
+	int ret;
+
+	wait_for_completion(w->go);
+	for (k = 0; k < tput_ops && !stop_now(b); k++) {
+		struct page_info *pg;
+
+		i = (w->first + k) % b->npages;
+		pg = &b->pg[i];
+		w->ops++;
+		if (!w->decomp) {
+			ret = do_comp(w, pg->page, PAGE_SIZE, &clen);
+			if (!ret || ret == -ETIME)
+				continue;
+			if (!pg->clen)
+				continue;	/* incompressible: expected */
+			atomic_inc(&b->errors);
+			continue;
+		}
+		if (!pg->clen) {
+			/* zswap has nothing to load: the next page instead */
+			i = (i + 1) % b->npages;
+			pg = &b->pg[i];
+			if (!pg->clen) {
+				w->ops--;
+				continue;
+			}
+		}
+		ret = do_decomp(w, pg->comp, pg->clen);
+		if (ret) {
+			if (ret != -ETIME)
+				atomic_inc(&b->errors);
+		} else if (k % VERIFY_EVERY == 0 &&
+			   memcmp(w->out, page_address(pg->page), PAGE_SIZE)) {
+			atomic_inc(&b->mismatches);
+		}
+	}
+	w->end_ns = ktime_get_ns();
+	if (atomic_dec_and_test(w->left))
+		complete(w->all_done);
+	complete(&w->done);
+	return 0;
+}
+
+static int run_tput(struct bench *b, unsigned int nthreads, bool all, bool decomp)
+{
+	struct completion go, all_done;
+	struct worker *w;
+	atomic_t left;
+	unsigned int n = 0, c, t;
+	u64 t0, end = 0, ops = 0;
+	s64 *idle, busy = 0;
+	int ret = 0;
+
+	w = kcalloc(nthreads, sizeof(*w), GFP_KERNEL);
+	idle = kcalloc(nr_cpu_ids, sizeof(*idle), GFP_KERNEL);
+	if (!w || !idle) {
+		kfree(w);
+		kfree(idle);
+		return -ENOMEM;
+	}
+	init_completion(&go);
+	init_completion(&all_done);
+	atomic_set(&left, nthreads);
+
+	for_each_online_cpu(c) {
+		if (n == nthreads)
+			break;
+		if (!all && c != cpu)
+			continue;
+		ret = worker_init(&w[n], b);
+		if (ret)
+			goto out;
+		w[n].go = &go;
+		w[n].left = &left;
+		w[n].all_done = &all_done;
+		w[n].decomp = decomp;
+		w[n].first = n * b->npages / nthreads;
+		w[n].task = kthread_create(tput_fn, &w[n], "iaa_bench/%u", c);
+		if (IS_ERR(w[n].task)) {
+			ret = PTR_ERR(w[n].task);
+			w[n].task = NULL;
+			goto out;
+		}
+		kthread_bind(w[n].task, c);
+		wake_up_process(w[n].task);
+		n++;
+	}
+	if (n != nthreads) {
+		ret = -ENODEV;
+		goto out;
+	}
+	for_each_online_cpu(c)
+		idle[c] = idle_ns(c);
+	t0 = ktime_get_ns();
+	complete_all(&go);
+	wait_thread(b, &all_done);
+	for (t = 0; t < n; t++) {
+		end = max(end, w[t].end_ns);
+		ops += w[t].ops;
+	}
+	/* busy: per CPU, the phase's length less the idle time in it */
+	for_each_online_cpu(c) {
+		s64 i = idle_ns(c);
+
+		idle[c] = idle[c] < 0 || i < 0 ? -1 : i - idle[c];
+		busy = busy < 0 || idle[c] < 0 ? -1 : busy + (s64)(end - t0) - idle[c];
+	}
+	res_add(b, "tput op=%s threads=%u ops=%llu ns=%llu busy_ns=%lld idle_ns=",
+		decomp ? "decomp" : "comp", n, ops, end - t0, busy);
+	for_each_online_cpu(c)
+		res_add(b, "%s%lld", c ? "," : "", idle[c]);
+	res_add(b, "\n");
+out:
+	if (n != nthreads)
+		complete_all(&go);
+	for (t = 0; t < nthreads; t++) {
+		if (w[t].task)
+			wait_thread(b, &w[t].done);
+		worker_fini(&w[t]);
+	}
+	kfree(w);
+	kfree(idle);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Corpus, results, module                                                                    */
+
+static int load_corpus(struct bench *b)
+{
+	struct file *f;
+	loff_t size, pos = 0;
+	unsigned int i;
+	ssize_t n;
+	int ret = 0;
+
+	f = filp_open(corpus, O_RDONLY, 0);
+	if (IS_ERR(f)) {
+		pr_err("cannot open %s: %ld\n", corpus, PTR_ERR(f));
+		return PTR_ERR(f);
+	}
+	size = i_size_read(file_inode(f));
+	if (!size || size % PAGE_SIZE || size / PAGE_SIZE > UINT_MAX) {
+		pr_err("%s: %lld bytes, not a whole number of pages\n", corpus, size);
+		ret = -EINVAL;
+		goto out;
+	}
+	b->npages = size / PAGE_SIZE;
+	b->pg = kcalloc(b->npages, sizeof(*b->pg), GFP_KERNEL);
+	if (!b->pg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < b->npages; i++) {
+		b->pg[i].page = alloc_page(GFP_KERNEL);
+		if (!b->pg[i].page) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		n = kernel_read(f, page_address(b->pg[i].page), PAGE_SIZE, &pos);
+		if (n != PAGE_SIZE) {
+			pr_err("%s: short read at page %u: %zd\n", corpus, i, n);
+			ret = n < 0 ? n : -EIO;
+			goto out;
+		}
+	}
+out:
+	filp_close(f, NULL);
+	return ret;
+}
+
+static void free_corpus(struct bench *b)
+{
+	unsigned int i;
+
+	if (!b->pg)
+		return;
+	for (i = 0; i < b->npages; i++) {
+		if (b->pg[i].page)
+			__free_page(b->pg[i].page);
+		kfree(b->pg[i].comp);
+	}
+	kfree(b->pg);
+	b->pg = NULL;
+}
+
+static ssize_t result_read(struct file *f, char __user *buf, size_t len, loff_t *pos)
+{
+	return simple_read_from_buffer(buf, len, pos, bench.res, bench.res_len);
+}
+
+static const struct file_operations result_fops = {
+	.owner = THIS_MODULE,
+	.read = result_read,
+	.llseek = default_llseek,
+};
+
+static int __init iaa_bench_init(void)
+{
+	struct bench *b = &bench;
+	unsigned int ncpus = num_online_cpus();
+	int ret;
+
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -EINVAL;
+	atomic_set(&b->errors, 0);
+	atomic_set(&b->mismatches, 0);
+	atomic_set(&b->timeouts, 0);
+	b->res = vzalloc(RESULT_SIZE);
+	if (!b->res)
+		return -ENOMEM;
+	ret = load_corpus(b);
+	if (ret)
+		goto err;
+	b->tfm = crypto_alloc_acomp(alg, 0, 0);
+	if (IS_ERR(b->tfm)) {
+		ret = PTR_ERR(b->tfm);
+		pr_err("cannot allocate %s: %d\n", alg, ret);
+		b->tfm = NULL;
+		goto err;
+	}
+	res_add(b, "run tag=%s alg=%s driver=%s pages=%u passes=%u warmup=%u tput_ops=%u cpus=%u\n",
+		tag, alg, crypto_tfm_alg_driver_name(crypto_acomp_tfm(b->tfm)), b->npages,
+		passes, warmup, tput_ops, ncpus);
+
+	ret = prepare(b);
+	if (!ret && passes && !stop_now(b))
+		ret = run_latency(b);
+	if (!ret && tput_ops && !stop_now(b))
+		ret = run_tput(b, 1, false, false);
+	if (!ret && tput_ops && !stop_now(b))
+		ret = run_tput(b, 1, false, true);
+	if (!ret && tput_ops && tput_all && ncpus > 1 && !stop_now(b))
+		ret = run_tput(b, ncpus, true, false);
+	if (!ret && tput_ops && tput_all && ncpus > 1 && !stop_now(b))
+		ret = run_tput(b, ncpus, true, true);
+	if (ret) {
+		pr_err("%s: run failed: %d\n", alg, ret);
+		atomic_inc(&b->errors);
+	}
+	res_add(b, "end errors=%d mismatches=%d timeouts=%d incompressible=%u aborted=%d\n",
+		atomic_read(&b->errors), atomic_read(&b->mismatches),
+		atomic_read(&b->timeouts), b->incompressible, b->aborted);
+	bench_pin();
+	if (!atomic_read(&b->timeouts)) {
+		crypto_free_acomp(b->tfm);
+		b->tfm = NULL;
+	}
+	dbg_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	debugfs_create_file("result", 0444, dbg_dir, NULL, &result_fops);
+	pr_info("%s (%s): %u pages, errors=%d mismatches=%d timeouts=%d\n", tag, alg,
+		b->npages, atomic_read(&b->errors), atomic_read(&b->mismatches),
+		atomic_read(&b->timeouts));
+	return 0;
+err:
+	free_corpus(b);
+	vfree(b->res);
+	return ret;
+}
+
+static void __exit iaa_bench_exit(void)
+{
+	debugfs_remove_recursive(dbg_dir);
+	free_corpus(&bench);
+	vfree(bench.res);
+}
+
+module_init(iaa_bench_init);
+module_exit(iaa_bench_exit);
+
+MODULE_DESCRIPTION("Latency and throughput of an acomp algorithm on a page corpus");
+MODULE_LICENSE("GPL");
