@@ -98,4 +98,5 @@ demo:
 	$(TOP)/tools/demo
 
 bench:
+	$(MAKE) -s -C $(TOP)/tools/engine bench O=$(B)/engine
 	$(TOP)/tools/bench/run
