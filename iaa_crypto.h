@@ -197,6 +197,7 @@ void iaa_req_unmap(struct iaa_req *r, bool copy_out, unsigned int out_len);
 /* iaa_crypto_submit.c */
 int iaa_req_execute(struct iaa_req *r);
 int iaa_req_launch(struct iaa_req *r);
+int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep);
 void iaa_req_release_hw(struct iaa_req *r);
 void iaa_queue_poll_fn(struct work_struct *work);
 void iaa_irq_desc_complete(struct idxd_desc *desc,

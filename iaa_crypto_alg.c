@@ -13,9 +13,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/clock.h>
 
 #include "iaa_crypto.h"
 
@@ -50,7 +50,7 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 		.op = op,
 		.mode = ctx->mode,
 		.verify = ctx->verify,
-		.start_ns = iaa_stats_enabled() ? ktime_get_ns() : 0,
+		.start_ns = iaa_stats_enabled() ? local_clock() : 0,
 	};
 
 	return iaa_req_execute(r);

@@ -20,7 +20,7 @@
  * retried in software, whose verdict is final.
  */
 #include <linux/bottom_half.h>
-#include <linux/ktime.h>
+#include <linux/sched/clock.h>
 
 #include "iaa_crypto.h"
 #include "iaa_crypto_desc.h"
@@ -102,8 +102,13 @@ int iaa_req_finish(struct iaa_req *r, int err)
 		iaa_stat_add(comp ? IAA_STAT_COMP_BYTES_OUT :
 				    IAA_STAT_DECOMP_BYTES_OUT, areq->dlen);
 	}
-	if (iaa_stats_enabled())
-		iaa_stat_delay(comp, ktime_get_ns() - r->start_ns);
+	if (iaa_stats_enabled()) {
+		/* local_clock(): cheap; an async end may be on another CPU */
+		u64 now = local_clock();
+
+		if (now > r->start_ns)
+			iaa_stat_delay(comp, now - r->start_ns);
+	}
 
 	if (r->async) {
 		/* Callers expect their callback in softirq-like context */

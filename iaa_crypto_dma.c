@@ -9,8 +9,16 @@
  * slot when it fits in IAA_BOUNCE_BYTES; the area belongs to the descriptor,
  * so this never waits and never fails. Larger scattered buffers, and sizes
  * beyond the wq's transfer limit, are left to the software path.
+ *
+ * A destination that fits in IAA_BOUNCE_BYTES is written by the device in
+ * the bounce area even when it is contiguous. A descriptor given up on by
+ * timeout is never reused, and a device may still complete it afterwards:
+ * its write must land in the descriptor's own area, not in memory that went
+ * back to the caller (for zswap: a page the process uses again, or the
+ * buffer of the next compression).
  */
 #include <linux/dma-mapping.h>
+#include <linux/highmem.h>
 #include <linux/minmax.h>
 #include <linux/scatterlist.h>
 
@@ -41,7 +49,8 @@ static int iaa_side_map(struct device *dev, struct iaa_buf *b,
 {
 	b->len = len;
 	b->dir = dir;
-	b->bounced = !iaa_sg_contiguous(sg, len);
+	b->bounced = !iaa_sg_contiguous(sg, len) ||
+		     (dir != DMA_TO_DEVICE && len <= IAA_BOUNCE_BYTES);
 
 	if (b->bounced) {
 		b->cpu = bounce;
@@ -99,9 +108,23 @@ int iaa_req_map(struct iaa_req *r)
 		return ret;
 	}
 
-	if (r->src.bounced || r->dst.bounced)
+	/* Counted: the sides linearised, not the destinations kept off the caller */
+	if (!iaa_sg_contiguous(areq->src, areq->slen) ||
+	    !iaa_sg_contiguous(areq->dst, dlen))
 		iaa_stat_inc(IAA_STAT_BOUNCED);
 	return 0;
+}
+
+/* Copy @len bytes of output from a bounce area to the caller's list */
+static void iaa_copy_out(struct scatterlist *sg, const void *buf,
+			 unsigned int len)
+{
+	/* The usual case, one directly mapped entry: no iterator needed */
+	if (sg->length >= len && !PageHighMem(sg_page(sg))) {
+		memcpy(sg_virt(sg), buf, len);
+		return;
+	}
+	sg_copy_from_buffer(sg, sg_nents(sg), buf, len);
 }
 
 /**
@@ -119,6 +142,5 @@ void iaa_req_unmap(struct iaa_req *r, bool copy_out, unsigned int out_len)
 	iaa_side_unmap(dev, &r->dst);
 
 	if (copy_out && r->dst.bounced)
-		sg_copy_from_buffer(areq->dst, sg_nents(areq->dst), r->dst.cpu,
-				    min(out_len, r->dst.len));
+		iaa_copy_out(areq->dst, r->dst.cpu, min(out_len, r->dst.len));
 }

@@ -13,6 +13,11 @@
  *		thread hands it to iaa_irq_desc_complete(). The poller then
  *		only acts as a watchdog for requests past their deadline.
  *
+ * The verify stage of a compress is always polled by whoever noticed the
+ * end of the compress (submitter, poller or interrupt thread), right after
+ * submitting it: it costs about one more device operation, less than another
+ * interrupt or poller round trip.
+ *
  * Whoever takes an asynchronous request off the pending list (under the
  * wq's lock) completes it, so a completion racing with the watchdog is
  * handled exactly once. A descriptor given up on by timeout is never
@@ -29,6 +34,8 @@
 /* Poller pacing while requests without interrupt are pending */
 #define IAA_POLL_SLEEP_MIN_US	5
 #define IAA_POLL_SLEEP_MAX_US	20
+/* Inline polling reads the clock only once per this many record checks */
+#define IAA_POLL_CLOCK_EVERY	1024
 
 static struct iaa_slot *iaa_req_slot(struct iaa_req *r)
 {
@@ -40,16 +47,29 @@ static bool iaa_desc_finished(struct idxd_desc *desc)
 	return READ_ONCE(desc->iax_completion->status) != 0;
 }
 
+/* Whether the current stage of @r is polled by the code that submits it */
+static bool iaa_req_inline(const struct iaa_req *r)
+{
+	return r->mode == IAA_WAIT_SYNC || r->op == IAA_OP_VERIFY;
+}
+
 static void iaa_desc_build(struct iaa_req *r)
 {
 	struct idxd_desc *desc = r->desc;
 	struct iax_hw_desc *hw = desc->iax_hw;
-	u32 pasid = hw->pasid;
 
-	/* The descriptor may be on its second use (verify): start clean */
-	memset(hw, 0, sizeof(*hw));
-	hw->pasid = pasid;
-	memset(desc->iax_completion, 0, sizeof(*desc->iax_completion));
+	/*
+	 * idxd_alloc_desc() hands out a cleared descriptor and record; only
+	 * the second use (verify) has to start clean again.
+	 */
+	if (r->op == IAA_OP_VERIFY) {
+		u32 pasid = hw->pasid;
+
+		memset(hw, 0, sizeof(*hw));
+		hw->pasid = pasid;
+		memset(desc->iax_completion, 0,
+		       sizeof(*desc->iax_completion));
+	}
 
 	switch (r->op) {
 	case IAA_OP_COMPRESS:
@@ -67,7 +87,8 @@ static void iaa_desc_build(struct iaa_req *r)
 					r->src.dma, r->src.len, true);
 		break;
 	}
-	iaa_desc_set_completion(hw, desc->compl_dma, r->mode == IAA_WAIT_IRQ);
+	iaa_desc_set_completion(hw, desc->compl_dma,
+				!iaa_req_inline(r) && r->mode == IAA_WAIT_IRQ);
 }
 
 /**
@@ -78,6 +99,8 @@ static void iaa_desc_build(struct iaa_req *r)
  * pointing at it, before the portal write; its deadline is armed only once
  * the device has it. Everyone who takes a request off the list does so under
  * q->lock, so "on the list" and "slot points at it" always go together.
+ * A stage polled inline (sync mode, verify) is not on the list: its poller
+ * keeps the deadline.
  *
  * Return: 0 once submitted (an asynchronous request may then complete at any
  * moment), or an error with the descriptor still owned by @r.
@@ -94,10 +117,8 @@ int iaa_req_launch(struct iaa_req *r)
 	iaa_desc_build(r);
 	r->desc_owned = true;
 
-	if (r->mode == IAA_WAIT_SYNC) {
-		r->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
+	if (iaa_req_inline(r))
 		return idxd_submit_desc(q->wq, desc);
-	}
 
 	r->deadline_ns = U64_MAX;
 	r->polled = polled;
@@ -146,31 +167,61 @@ void iaa_req_release_hw(struct iaa_req *r)
 	iaa_queue_put(q);
 }
 
-/* Spin on the completion record of a sync request, at most until its deadline */
+/*
+ * Spin on the completion record of a stage polled inline, at most for the
+ * request timeout. The clock is read only every IAA_POLL_CLOCK_EVERY checks,
+ * and the timeout counts from the first reading, a few checks after the
+ * submission.
+ */
 static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
 {
+	unsigned int spins = 0;
+	u64 now, deadline = 0;
+
 	while (!iaa_desc_finished(r->desc)) {
-		if (ktime_get_ns() > r->deadline_ns)
+		if (++spins % IAA_POLL_CLOCK_EVERY) {
+			cpu_relax();
+			continue;
+		}
+		now = ktime_get_ns();
+		if (!deadline)
+			deadline = now + iaa_timeout_ns();
+		else if (now > deadline)
 			return -ETIMEDOUT;
 		if (may_sleep)
 			cond_resched();
-		else
-			cpu_relax();
 	}
 	return 0;
 }
 
-static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
+/**
+ * iaa_req_settle - finish @r after the end of its current stage
+ * @r: the request
+ * @err: as for iaa_req_done()
+ * @may_sleep: the caller allows rescheduling while polling
+ *
+ * A further stage (verify) is polled here, right after its submission.
+ *
+ * Return: the final result of @r. An asynchronous request has been completed
+ * through its callback and must not be touched any more.
+ */
+int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 {
 	int ret;
 
-	do {
-		ret = iaa_desc_poll(r, may_sleep);
-		r->desc_owned = !ret;
-		ret = iaa_req_done(r, ret);
-	} while (ret == -EINPROGRESS);
-
+	while ((ret = iaa_req_done(r, err)) == -EINPROGRESS) {
+		err = iaa_desc_poll(r, may_sleep);
+		r->desc_owned = !err;
+	}
 	return ret;
+}
+
+static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
+{
+	int err = iaa_desc_poll(r, may_sleep);
+
+	r->desc_owned = !err;
+	return iaa_req_settle(r, err, may_sleep);
 }
 
 /**
@@ -266,7 +317,7 @@ void iaa_queue_poll_fn(struct work_struct *work)
 
 		list_for_each_entry_safe(r, tmp, &done, pending_link) {
 			list_del(&r->pending_link);
-			iaa_req_done(r, r->desc_owned ? 0 : -ETIMEDOUT);
+			iaa_req_settle(r, r->desc_owned ? 0 : -ETIMEDOUT, true);
 		}
 
 		if (nr_polled) {
@@ -322,5 +373,5 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 	}
 
 	r->desc_owned = free_desc;
-	iaa_req_done(r, type == IDXD_COMPLETE_ABORT ? -ECANCELED : 0);
+	iaa_req_settle(r, type == IDXD_COMPLETE_ABORT ? -ECANCELED : 0, false);
 }
