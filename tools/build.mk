@@ -100,3 +100,13 @@ demo:
 bench:
 	$(MAKE) -s -C $(TOP)/tools/engine bench O=$(B)/engine
 	$(TOP)/tools/bench/run
+
+# --- the reliability suite's extras (tests/guest/rel-*.sh run in `make check`) --------------
+.PHONY: check-broken check-debug
+# each scenario shown able to fail: the driver built with a test-only switch that breaks one
+# safety mechanism (into $(B)/broken/), the matching scenario must fail
+check-broken: $(B)/kernel.env
+	$(TOP)/tests/reliability/broken
+# the VM suites on a debug build of the same kernel (KASAN, lockdep, kmemleak, ...): hours
+check-debug: $(B)/kernel.env
+	$(TOP)/tools/debug-kernel check

@@ -146,3 +146,65 @@ iaa_pci_count() {
 	done
 	echo $_c
 }
+
+# --- the reliability suite (tests/guest/rel-*.sh) ---------------------------------------------
+# ms_now: milliseconds since boot (10 ms steps)
+ms_now() { read -r _u _x </proc/uptime; echo $((${_u%.*}${_u#*.}0)); }
+
+# stress CMD...: one command to the iaa_stress module (tests/module/iaa_stress.c), which must be
+# loaded; prints the command's result, returns the write's status
+STRESS=/sys/kernel/debug/iaa_stress/ctl
+stress() {
+	echo "$*" >$STRESS
+	_rc=$?
+	cat $STRESS
+	return $_rc
+}
+
+# kv KEY TEXT: the value of the first KEY=value word in TEXT
+kv() { printf '%s\n' "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+
+# iaa_snap PREFIX: every counter of the driver's debugfs as shell variables PREFIX_NAME
+# (total_completion_einval_errors -> PREFIX_completion_einval_errors, ...)
+iaa_snap() {
+	eval "$(grep -H . /sys/kernel/debug/iaa-crypto/total_* 2>/dev/null |
+		sed "s|.*/total_\([a-z_]*\):\([0-9]*\)$|$1_\1=\2|")"
+}
+
+# qom_get PROP [DEV]: a property of the virtual IAA device (default iaa0), through the monitor
+qom_get() { hmp "qom-get /machine/peripheral/${2:-iaa0} $1" | tr -d '\r' | tail -n 1; }
+
+# wq_rebind WQ: give WQ back to the crypto driver afresh: unbind it if bound, configure it
+# (idxd clears mode and name on unbind) and bind it; bounded
+wq_rebind() {
+	if [ -e /sys/bus/dsa/drivers/crypto/$1 ]; then
+		tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/crypto/unbind" || return 1
+	fi
+	wq_config "$1" && tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/crypto/bind"
+}
+
+# iaa_reset DEV [WQ_SIZE]: recover iaxN from anything (a halt included): function-level reset of
+# its PCI function, its wqs unbound, the device taken from idxd, its default configuration
+# (engine 0 and wq 0 in group 0) restored, and the device and wq 0 bound again
+iaa_reset() {
+	_pd=$(dirname "$(readlink -f /sys/bus/dsa/devices/$1)")
+	tmo 60 sh -c "echo 1 >$_pd/reset" || return 1
+	for _w in $(crypto_wqs); do
+		case $_w in wq${1#iax}.*)
+			tmo 60 sh -c "echo $_w >/sys/bus/dsa/drivers/crypto/unbind" || return 1 ;;
+		esac
+	done
+	if [ -e /sys/bus/dsa/devices/$1/driver ]; then
+		tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/idxd/unbind" || return 1
+	fi
+	echo 0 >/sys/bus/dsa/devices/$1/engine${1#iax}.0/group_id &&
+		wq_config "wq${1#iax}.0" "${2:-$(cat /sys/bus/dsa/devices/$1/max_work_queues_size)}" &&
+		tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/idxd/bind" &&
+		wq_config "wq${1#iax}.0" &&
+		tmo 60 sh -c "echo wq${1#iax}.0 >/sys/bus/dsa/drivers/crypto/bind"
+}
+
+# warn_count: lines of the kernel log since dmesg_mark that dmesg_clean objects to
+warn_count() {
+	dmesg_since | grep -c -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN|KASAN|kmemleak|refcount_t'
+}
