@@ -24,7 +24,8 @@ plan $((nmodes * 5 + 1))
 # the pages zswap must take: all but pageout's random ones (index % 5 == 3)
 random=$(((pages + 1) / 5))
 comp=$((pages - random))
-want=$comp
+# MADV_PAGEOUT may leave a few pages it could not isolate in memory: 2% slack
+want=$((comp * 98 / 100))
 
 [ -d /sys/bus/dsa/drivers/crypto ] || load_driver ours >/dev/null 2>&1
 # the swap disk (zswap_on uses /dev/vda); nothing loads virtio_blk behind a test's back
