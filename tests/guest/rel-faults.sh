@@ -7,14 +7,18 @@
 #     status; when it succeeds its output inflates back to the input;
 #   - a decompress of a valid stream always ends with the right data: the device's result, or
 #     after a device error, the software fallback's;
-#   - nothing is written past dlen;
+#   - nothing is written past dlen, nor - by a descriptor completing after its timeout - into
+#     the destination after the request was over (a page-sized one; two more cases show the
+#     known limit: a destination larger than a page, written in place, SKIP while it happens);
 #   - the driver's debugfs statistics count the fault once, under its kind (and a failed verify
 #     once under total_verify_failures; a decompress retried in software once under
 #     total_sw_decomp_calls), and nothing else;
 #   - the device counts every rule firing (qom-get injected).
 # A wq whose descriptor never completed (never, late past the timeout, lost interrupt in
-# async_irq, halt) is out of service until rebound: the case rebinds it (after a halt: a
-# function-level reset and the device's configuration restored). No warning in the kernel log.
+# async_irq, halt) must be out of service until rebound: the case checks that and rebinds it
+# (after a halt: a function-level reset and the device's configuration restored; 6.12's idxd
+# cannot reset a halted device itself). Only iaa0's wq0.0 is bound meanwhile. No warning in the
+# kernel log.
 #
 # Kernel command line knobs: rel.size=N (default 4096), rel.timeout=MS (timeout_ms, 300),
 # rel.rows=LIST (row names, default all).

@@ -3,15 +3,18 @@
 # written, checked byte for byte and rewritten on every pass - while a controller, in turn:
 # arms fault rules in both devices (decompress analytics errors, compress page faults and
 # overflows, watchdog timeouts, late completions - also after the driver's timeout, when the
-# page went back to the process - descriptors that never complete, lost interrupts), unbinds and rebinds wqs, brings back the wqs a timeout took out of service,
-# switches sync_mode (zswap picks it up with a new pool: the compressor is switched between
-# "deflate-iaa" and "deflate", which is deflate-iaa too), and halts a device and resets it.
+# page went back to the process - descriptors that never complete, lost interrupts), unbinds
+# and rebinds wqs, brings back the wqs a timeout took out of service, switches sync_mode
+# (zswap picks it up with a new pool: the compressor is switched between "deflate-iaa" and
+# "deflate", which is deflate-iaa too), and halts a device and resets it.
 # Passes when no page came back corrupted, no job was killed, zswap really stored and loaded
 # pages, the faults reached the driver (device errors counted, decompressions retried in
 # software) and the kernel log has no BUG or warning.
 #
-# The VM: --mem 512 with a 1 GiB swap disk, two devices. Kernel command line knobs:
-# rel.mib=N (default 700), rel.passes=N (default 2), rel.seed=S (1), rel.halt=0 (no halt).
+# The VM: --mem 512 with a 1 GiB swap disk (tools/vm/run --swap), two devices, device latency 0
+# (each descriptor completes in its portal write; late= rules still delay). Kernel command line
+# knobs: rel.mib=N (default 700), rel.passes=N (default 2), rel.seed=S (1), rel.halt=0 (no
+# halt).
 . /tests/lib.sh
 
 arg() { sed -n "s/.*\\<rel\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
