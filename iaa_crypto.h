@@ -37,6 +37,11 @@
 #else
 #define IAA_TEST_NO_QUEUE_REF	0
 #endif
+#ifdef IAA_CRYPTO_TEST_BREAK_DRAIN
+#define IAA_TEST_NO_DRAIN	1	/* no drain after a timeout */
+#else
+#define IAA_TEST_NO_DRAIN	0
+#endif
 
 /* How a request waits for its descriptor (the sync_mode attribute) */
 enum iaa_wait_mode {
@@ -51,9 +56,14 @@ enum iaa_op {
 	IAA_OP_VERIFY,		/* decompress of our own output, CRC checked */
 };
 
+enum iaa_accel_flags {
+	IAA_ACCEL_HUNG,			/* even a drain did not complete */
+};
+
 /* One IAA device with at least one wq bound to this driver */
 struct iaa_accel {
 	struct idxd_device *idxd;
+	unsigned long flags;
 	struct list_head link;		/* iaa_accels, under iaa_dev_lock */
 	struct list_head queues;	/* struct iaa_queue, by wq id */
 	unsigned int nr_queues;
@@ -203,6 +213,9 @@ void iaa_queue_poll_fn(struct work_struct *work);
 void iaa_irq_desc_complete(struct idxd_desc *desc,
 			   enum idxd_complete_type type, bool free_desc,
 			   void *ctx, u32 *status);
+
+/* iaa_crypto_fence.c */
+void iaa_req_fence(struct iaa_req *r, bool may_sleep);
 
 /* iaa_crypto_complete.c */
 int iaa_req_done(struct iaa_req *r, int forced_err);

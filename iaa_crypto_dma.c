@@ -15,7 +15,8 @@
  * timeout is never reused, and a device may still complete it afterwards:
  * its write must land in the descriptor's own area, not in memory that went
  * back to the caller (for zswap: a page the process uses again, or the
- * buffer of the next compression).
+ * buffer of the next compression). A larger destination, written in place,
+ * is drained after a timeout instead (iaa_crypto_fence.c).
  */
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>

@@ -21,7 +21,8 @@
  * Whoever takes an asynchronous request off the pending list (under the
  * wq's lock) completes it, so a completion racing with the watchdog is
  * handled exactly once. A descriptor given up on by timeout is never
- * reused: it may still be in the device.
+ * reused: it may still be in the device (iaa_crypto_fence.c keeps its late
+ * writes out of the caller's memory).
  */
 #include <linux/delay.h>
 #include <linux/ktime.h>
@@ -208,6 +209,9 @@ static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
 int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 {
 	int ret;
+
+	if (err == -ETIMEDOUT)
+		iaa_req_fence(r, may_sleep);
 
 	while ((ret = iaa_req_done(r, err)) == -EINPROGRESS) {
 		err = iaa_desc_poll(r, may_sleep);
