@@ -77,10 +77,14 @@ struct iaa_accel {
  * Per-descriptor resources, indexed by desc->id. While an asynchronous
  * request waits for its descriptor, @owner points at it; whoever clears it
  * (under the queue's lock: poller, watchdog or interrupt thread) completes
- * the request.
+ * the request. A descriptor whose interrupt the watchdog found missing is
+ * still idxd's, but its record and bounce area are in use until the request
+ * is over: @claimed keeps idxd's late hand-back from recycling it meanwhile.
  */
 struct iaa_slot {
 	struct iaa_req *owner;
+	bool claimed;			/* the watchdog completes a missed interrupt */
+	bool returned;			/* ... and idxd handed the descriptor back */
 	void *bounce;			/* IAA_BOUNCE_BYTES source + destination */
 	dma_addr_t bounce_dma;
 };
@@ -142,6 +146,8 @@ struct iaa_req {
 	bool async;			/* -EINPROGRESS returned: use the callback */
 	bool polled;			/* on queue->pending without interrupt */
 	bool desc_owned;		/* completion path must free the descriptor */
+	bool expired;			/* watchdog: past its deadline, not finished */
+	bool irq_missed;		/* watchdog: finished, interrupt missing */
 	u32 crc;			/* CRC of the input, from the compress */
 	u32 comp_len;			/* compressed length, checked by verify */
 	struct iaa_buf src;

@@ -136,9 +136,9 @@ int iaa_req_software(struct iaa_req *r)
 static int iaa_req_start_verify(struct iaa_req *r,
 				const struct iax_completion_record *cr)
 {
-	/* A descriptor idxd still holds cannot be reused */
+	/* A descriptor idxd still holds (interrupt missed) cannot be reused */
 	if (!r->desc_owned)
-		return -EIO;
+		return -ETIMEDOUT;
 
 	r->crc = cr->crc;
 	r->comp_len = cr->output_size;
@@ -189,8 +189,13 @@ int iaa_req_done(struct iaa_req *r, int forced_err)
 	case IAA_OP_COMPRESS:
 		if (err || !r->verify)
 			break;
-		if (!iaa_req_start_verify(r, cr))
+		err = iaa_req_start_verify(r, cr);
+		if (!err)
 			return -EINPROGRESS;
+		if (err == -ETIMEDOUT) {
+			iaa_stat_inc(IAA_STAT_ERR_TIMEOUT);
+			break;
+		}
 		iaa_stat_inc(IAA_STAT_VERIFY_FAIL);
 		err = -EIO;
 		break;

@@ -11,7 +11,10 @@
  *		work item polls the records of everything pending there;
  *   async_irq	the descriptor asks for an interrupt; idxd's wq interrupt
  *		thread hands it to iaa_irq_desc_complete(). The poller then
- *		only acts as a watchdog for requests past their deadline.
+ *		only acts as a watchdog for requests past their deadline: one
+ *		whose record is written missed its interrupt and completes from
+ *		the record (a verify stage, which would need the descriptor idxd
+ *		still holds, ends as a timeout); the others timed out.
  *
  * The verify stage of a compress is always polled by whoever noticed the
  * end of the compress (submitter, poller or interrupt thread), right after
@@ -160,6 +163,18 @@ void iaa_req_release_hw(struct iaa_req *r)
 {
 	struct iaa_queue *q = r->queue;
 
+	if (r->irq_missed) {
+		struct iaa_slot *slot = iaa_req_slot(r);
+		unsigned long flags;
+
+		/* Recycle it here if idxd handed it back meanwhile */
+		spin_lock_irqsave(&q->lock, flags);
+		slot->claimed = false;
+		r->desc_owned = slot->returned;
+		slot->returned = false;
+		spin_unlock_irqrestore(&q->lock, flags);
+		r->irq_missed = false;
+	}
 	if (r->desc_owned)
 		idxd_free_desc(q->wq, r->desc);
 	r->desc = NULL;
@@ -286,17 +301,26 @@ static unsigned int iaa_queue_reap(struct iaa_queue *q, struct list_head *done,
 
 	spin_lock_irqsave(&q->lock, flags);
 	list_for_each_entry_safe(r, tmp, &q->pending, pending_link) {
-		bool finished = r->polled && iaa_desc_finished(r->desc);
+		bool finished = iaa_desc_finished(r->desc);
 
-		if (!finished && now < r->deadline_ns) {
+		if (!(finished && r->polled) && now < r->deadline_ns) {
 			*next_deadline = min(*next_deadline, r->deadline_ns);
 			continue;
 		}
 
 		iaa_req_slot(r)->owner = NULL;
+		iaa_req_slot(r)->claimed = finished && !r->polled;
 		list_move_tail(&r->pending_link, done);
 		q->nr_polled -= r->polled;
-		r->desc_owned = finished;
+		/*
+		 * Past its deadline with its record written, a descriptor
+		 * that asked for an interrupt lost it (or the interrupt is
+		 * very late): its result stands, but idxd still tracks the
+		 * descriptor and recycles it when it handles it.
+		 */
+		r->expired = !finished;
+		r->desc_owned = finished && r->polled;
+		r->irq_missed = finished && !r->polled;
 		reaped++;
 	}
 	*nr_polled = q->nr_polled;
@@ -321,7 +345,11 @@ void iaa_queue_poll_fn(struct work_struct *work)
 
 		list_for_each_entry_safe(r, tmp, &done, pending_link) {
 			list_del(&r->pending_link);
-			iaa_req_settle(r, r->desc_owned ? 0 : -ETIMEDOUT, true);
+			if (r->irq_missed)
+				dev_warn_ratelimited(wq_confdev(q->wq),
+						     "descriptor completed without its interrupt within %llu ms\n",
+						     div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+			iaa_req_settle(r, r->expired ? -ETIMEDOUT : 0, true);
 		}
 
 		if (nr_polled) {
@@ -366,6 +394,10 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 			slot->owner = NULL;
 			list_del(&r->pending_link);
 			q->nr_polled -= r->polled;
+		} else if (slot->claimed) {
+			/* The watchdog still completes a request from it */
+			slot->returned = free_desc;
+			free_desc = false;
 		}
 		spin_unlock_irqrestore(&q->lock, flags);
 	}
