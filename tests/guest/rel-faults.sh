@@ -99,7 +99,7 @@ echo sync >$DRV/sync_mode
 note "request: $size B of text; timeout_ms $tmo_ms (halt: $halt_tmo); late ${late_ms}ms, past ${past_ms}ms"
 
 inject() { hmp "qom-set $DEV inject $1" | grep -v '^$' >&2; }
-requests=0 mismatches=0 injected_total=0 halts=0 bad_guard=0
+requests=0 mismatches=0 halts=0 bad_guard=0
 inj0=$(qom_get injected)
 
 # run_case ROW MODE OP COMP/VERIFY STAT: one request, judged; prints "ok|RESULT" or
