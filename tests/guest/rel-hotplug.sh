@@ -249,8 +249,15 @@ note "unreclaimable slab $slab0 -> $slab1 KiB ($dslab), free memory $free0 -> $f
 awk 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]; if (d > 64) print $1 " +" d }' \
 	/tmp/slabs0 /tmp/slabs1 | head -n 5 | while read -r l; do note "  slab grew: $l objects"; done
 # a leaked wq costs ~1 MiB of bounce buffers, a leaked request its buffers: allow 1 MiB of noise
-[ $dslab -lt 1024 ] && [ $dfree -lt 4096 ] && ok "no leak: slab +$dslab KiB, memory used +$dfree KiB" ||
-	not_ok "no leak: slab +$dslab KiB, memory used +$dfree KiB"
+if grep -q ' __asan_load8$' /proc/kallsyms; then
+	# freed objects wait in KASAN's quarantine: the totals say nothing; kmemleak (rel-kmemleak,
+	# run after this test on such a kernel) looks for leaks instead
+	skip "no leak: slab +$dslab KiB, memory used +$dfree KiB" \
+		"KASAN's quarantine holds freed objects; rel-kmemleak checks for leaks on this kernel"
+else
+	[ $dslab -lt 1024 ] && [ $dfree -lt 4096 ] && ok "no leak: slab +$dslab KiB, memory used +$dfree KiB" ||
+		not_ok "no leak: slab +$dslab KiB, memory used +$dfree KiB"
+fi
 
 inflight=0
 for dev in iaa0 iaa1; do
