@@ -70,7 +70,7 @@ known_idxd_warnings() {
 }
 # dmesg_clean: no warning, bug, oops or trace since the last mark (the known idxd ones aside)
 dmesg_clean() {
-	! dmesg_since_unknown | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN|KASAN|kmemleak|refcount_t' >&2
+	! dmesg_since_unknown | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN|KASAN|kmemleak: [0-9]+ new suspected|refcount_t' >&2
 }
 
 # --- drivers ----------------------------------------------------------------------------------
@@ -231,5 +231,5 @@ iaa_reset() {
 
 # warn_count: lines of the kernel log since dmesg_mark that dmesg_clean objects to
 warn_count() {
-	dmesg_since_unknown | grep -c -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN|KASAN|kmemleak|refcount_t'
+	dmesg_since_unknown | grep -c -E 'WARNING:|BUG:|Oops|Call Trace|general protection|kernel BUG|UBSAN|KASAN|kmemleak: [0-9]+ new suspected|refcount_t'
 }
