@@ -25,7 +25,6 @@
 #include <linux/ktime.h>
 
 #include "iaa_crypto.h"
-#include "iaa_crypto_desc.h"
 
 /* A drain may wait this many request timeouts for the work ahead of it */
 #define IAA_FENCE_TIMEOUTS	2
@@ -58,6 +57,7 @@ static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep)
 {
 	u64 deadline = ktime_get_ns() + IAA_FENCE_TIMEOUTS * iaa_timeout_ns();
 	struct idxd_desc *desc;
+	bool drained;
 
 	/* The wq may be full of work: wait for a descriptor, within bounds */
 	for (;;) {
@@ -72,16 +72,20 @@ static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep)
 			udelay(1);
 	}
 
+	/* A record and nothing else: a drain writes no memory of its own */
 	desc->iax_hw->opcode = IAX_OPCODE_DRAIN;
-	iaa_desc_set_completion(desc->iax_hw, desc->compl_dma, false);
+	desc->iax_hw->flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR;
+	desc->iax_hw->completion_addr = desc->compl_dma;
 	if (idxd_submit_desc(q->wq, desc)) {
 		idxd_free_desc(q->wq, desc);
 		return false;
 	}
 	if (!iaa_fence_poll(desc, deadline, may_sleep))
 		return false;	/* the device may still write its record */
+	/* Only a drain that succeeded says everything ahead of it is done */
+	drained = desc->iax_completion->status == IAX_COMP_SUCCESS;
 	idxd_free_desc(q->wq, desc);
-	return true;
+	return drained;
 }
 
 /**
