@@ -1,5 +1,5 @@
 # rel-failslab: allocation failures in the driver's setup paths, on a kernel with FAILSLAB (the
-# debug kernel of tools/debug-kernel; skipped elsewhere). failnth (tests/progs/failnth.c) fails
+# debug kernel of tools/debug-kernel; skipped elsewhere), with three devices. failnth (tests/progs/failnth.c) fails
 # the Nth slab allocation of one operation, for every N from 1 until the operation no longer
 # reaches its Nth allocation:
 #   - bind: writing wq0.0 to the driver's bind file. Each attempt binds or is refused with an
@@ -42,13 +42,13 @@ bound() { [ -e $DRV/$W ]; }
 # 6.12's idxd leaks a wq's interrupt when percpu_ref_init() fails in idxd_drv_enable_wq():
 # idxd_wq_free_resources() sets the wq's type to none, so the idxd_wq_free_irq() after it
 # returns early. The irq stays requested and every later enable of that wq fails with -EBUSY
-# (genirq: Flags mismatch). Not this driver's to fix: the sweep notes it and goes on with the
-# next wq, given the whole size of the device.
+# (genirq: Flags mismatch). Not this driver's to fix: the test notes it and goes on with the
+# next device's default wq (the suite gives it three devices: a bind and a load may each hit it).
 next_wq() {
-	_size=$(cat /sys/bus/dsa/devices/$W/size)
-	echo 0 >/sys/bus/dsa/devices/$W/size || return 1
-	W=wq0.$((${W#wq0.} + 1))
-	[ -d /sys/bus/dsa/devices/$W ] && wq_config $W "$_size" && echo $W >$DRV/bind 2>/dev/null
+	_d=${W#wq}
+	W=wq$((${_d%%.*} + 1)).0
+	[ -d /sys/bus/dsa/devices/$W ] || return 1
+	bound || { wq_config $W && echo $W >$DRV/bind 2>/dev/null; }
 }
 
 # --- bind under fail-nth ---
