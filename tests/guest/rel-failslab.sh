@@ -46,6 +46,8 @@ bound() { [ -e $DRV/$W ]; }
 # next device's default wq (the suite gives it three devices: a bind and a load may each hit it).
 next_wq() {
 	_d=${W#wq}
+	# no driver's name: a later module load leaves the broken wq alone
+	echo none >/sys/bus/dsa/devices/$W/driver_name 2>/dev/null
 	W=wq$((${_d%%.*} + 1)).0
 	[ -d /sys/bus/dsa/devices/$W ] || return 1
 	bound || { wq_config $W && echo $W >$DRV/bind 2>/dev/null; }
