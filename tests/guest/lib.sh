@@ -43,30 +43,46 @@ finish() { [ "$_fail" -eq 0 ]; exit $?; }
 # dmesg_mark: remember where the log is now; dmesg_since: print what came after
 dmesg_mark() { _dmesg_lines=$(dmesg | wc -l); }
 dmesg_since() { dmesg | tail -n +$((${_dmesg_lines:-0} + 1)); }
-# Warnings of 6.12's idxd itself, not of the driver under test, each matched by the line that
-# opens it, the place it names and the caller in its trace:
-#   - on a device halt idxd_device_reinit() calls idxd_device_config() without idxd->dev_lock:
-#     its lockdep_assert_held() fires on a lockdep kernel (the debug kernel)
-KNOWN_IDXD_WARN='WARNING: CPU: [0-9]+ PID: [0-9]+ at drivers/dma/idxd/device.c:[0-9]+ idxd_device_config'
-KNOWN_IDXD_WARN_CALLER='idxd_device_reinit'
-# dmesg_since_unknown: dmesg_since without the warnings of KNOWN_IDXD_WARN (cut here .. end trace)
+# Warnings that are not the driver's, each matched by the line that opens it (the place it
+# names) and a function of its trace, as "OPENING-RE|TRACE-RE" lines:
+#   - 6.12's idxd: on a device halt idxd_device_reinit() calls idxd_device_config() without
+#     idxd->dev_lock, and its lockdep_assert_held() fires (a lockdep kernel: the debug kernel);
+#   - dynamic debug warns when a module load's allocation of its records fails (FAILSLAB runs)
+KNOWN_WARNS='at drivers/dma/idxd/device.c:[0-9]+ idxd_device_config|idxd_device_reinit
+at lib/dynamic_debug.c:[0-9]+ ddebug_module_notify|load_module'
+# dmesg_since_unknown: dmesg_since without those warnings (cut here .. end trace)
 dmesg_since_unknown() {
-	dmesg_since | awk -v w="$KNOWN_IDXD_WARN" -v c="$KNOWN_IDXD_WARN_CALLER" '
+	dmesg_since | awk -v known="$KNOWN_WARNS" '
+		BEGIN {
+			nk = split(known, k, "\n")
+			for (j = 1; j <= nk; j++) {
+				split(k[j], p, "|"); kopen[j] = p[1]; kcall[j] = p[2]
+			}
+		}
 		/------------\[ cut here \]------------/ { inb = 1; n = 0; buf[n++] = $0; next }
 		inb { buf[n++] = $0
 		      if ($0 ~ /---\[ end trace/) {
-			known = 0; caller = 0
-			for (i = 0; i < n; i++) { if (buf[i] ~ w) known = 1; if (buf[i] ~ c) caller = 1 }
-			if (!(known && caller)) for (i = 0; i < n; i++) print buf[i]
+			drop = 0
+			for (j = 1; j <= nk; j++) {
+				o = 0; c = 0
+				for (i = 0; i < n; i++) {
+					if (buf[i] ~ /WARNING: / && buf[i] ~ kopen[j]) o = 1
+					if (buf[i] ~ kcall[j]) c = 1
+				}
+				if (o && c) drop = 1
+			}
+			if (!drop) for (i = 0; i < n; i++) print buf[i]
 			inb = 0
 		      }
 		      next }
 		{ print }
 		END { if (inb) for (i = 0; i < n; i++) print buf[i] }'
 }
-# known_idxd_warnings: how many of those since the last mark
-known_idxd_warnings() {
-	dmesg_since | grep -E "$KNOWN_IDXD_WARN" | wc -l
+# known_warnings: how many of those since the last mark
+known_warnings() {
+	_all=$(dmesg_since | grep -c 'WARNING: ')
+	_left=$(dmesg_since_unknown | grep -c 'WARNING: ')
+	echo $((_all - _left))
 }
 # dmesg_clean: no warning, bug, oops or trace since the last mark (the known idxd ones aside)
 dmesg_clean() {

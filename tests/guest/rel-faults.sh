@@ -259,8 +259,8 @@ else
 fi
 injected=$(($(qom_get injected) - inj0))
 warnings=$(warn_count)
-kw=$(known_idxd_warnings)
-[ "$kw" = 0 ] || note "idxd's own warnings, a known 6.12 bug left out of the count (tests/guest/lib.sh): $kw"
+kw=$(known_warnings)
+[ "$kw" = 0 ] || note "warnings not the driver's (idxd's known 6.12 bug, tests/guest/lib.sh), left out of the count: $kw"
 note "faults: injected $((injected + halts)) ($injected rule firings, $halts halts), requests $requests, data mismatches $mismatches, writes past dlen $bad_guard, warnings $warnings"
 [ "$(crypto_wqs)" = wq0.0 ] && [ "$(grep -c 'iax0/wq0.0' /sys/kernel/debug/iaa-crypto/wq_table)" = \
 	"$(grep -c . /sys/kernel/debug/iaa-crypto/wq_table)" ] &&
