@@ -10,7 +10,7 @@
 #                      full)
 . /tests/lib.sh
 
-arg() { sed -n "s/.*\\<acomp\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline | tr ',' ' '; }
+arg() { karg acomp "$1"; }
 driver=$(sed -n 's/.*\<iaa\.driver=\([^ ]*\).*/\1/p' /proc/cmdline)
 suites=$(arg suites)
 suites=${suites:-all}

@@ -39,6 +39,10 @@ tmo() { _t=$1; shift; timeout "$_t" "$@"; }
 # Test end: exit status tells the init whether the subtest passed.
 finish() { [ "$_fail" -eq 0 ]; exit $?; }
 
+# --- kernel command line ---------------------------------------------------------------------
+# karg PREFIX NAME: the value of PREFIX.NAME= on the kernel command line, commas as spaces
+karg() { sed -n "s/.*\\<$1\\.$2=\\([^ ]*\\).*/\\1/p" /proc/cmdline | tr ',' ' '; }
+
 # --- kernel log -------------------------------------------------------------------------------
 # dmesg_mark: remember where the log is now; dmesg_since: print what came after
 dmesg_mark() { _dmesg_lines=$(dmesg | wc -l); }

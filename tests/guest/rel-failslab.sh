@@ -16,7 +16,7 @@ DRV=/sys/bus/dsa/drivers/crypto
 KO=$MODDIR/updates/iaa_crypto.ko
 W=wq0.0
 MAX=5000
-arg() { sed -n "s/.*\<rel\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+arg() { karg rel "$1"; }
 # a module load passes more allocation points than a bind: try every STRIDE-th
 stride=$(arg load_stride)
 stride=${stride:-4}

@@ -25,7 +25,7 @@
 # rel.rows=LIST (row names, default all).
 . /tests/lib.sh
 
-arg() { sed -n "s/.*\\<rel\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline | tr ',' ' '; }
+arg() { karg rel "$1"; }
 size=$(arg size)
 size=${size:-4096}
 tmo_ms=$(arg timeout)

@@ -12,7 +12,7 @@
 # async_irq mode, default 10000).
 . /tests/lib.sh
 
-arg() { sed -n "s/.*\\<rel\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
+arg() { karg rel "$1"; }
 streams=$(arg streams)
 streams=${streams:-100000}
 irq=$(arg irq)

@@ -21,7 +21,7 @@
 # (default 2; 0: no slow device).
 . /tests/lib.sh
 
-arg() { sed -n "s/.*\\<rel\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
+arg() { karg rel "$1"; }
 cycles=$(arg cycles)
 cycles=${cycles:-100}
 seed=$(arg seed)

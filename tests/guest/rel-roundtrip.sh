@@ -11,7 +11,7 @@
 # rel.first=I (default 0), rel.mix=WEIGHTS (default s1:9,s0:9,a1:1,i1:1).
 . /tests/lib.sh
 
-arg() { sed -n "s/.*\\<rel\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
+arg() { karg rel "$1"; }
 count=$(arg rt)
 count=${count:-1000000}
 seed=$(arg seed)

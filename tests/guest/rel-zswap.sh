@@ -17,7 +17,7 @@
 # halt).
 . /tests/lib.sh
 
-arg() { sed -n "s/.*\\<rel\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
+arg() { karg rel "$1"; }
 mib=$(arg mib)
 mib=${mib:-700}
 passes=$(arg passes)

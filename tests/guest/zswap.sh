@@ -10,7 +10,7 @@
 # Kernel command line knobs: zswap.pages=N (default 1200), zswap.modes=LIST (default: all).
 . /tests/lib.sh
 
-arg() { sed -n "s/.*\\<zswap\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline | tr ',' ' '; }
+arg() { karg zswap "$1"; }
 pages=$(arg pages)
 pages=${pages:-1200}
 modes=$(arg modes)
