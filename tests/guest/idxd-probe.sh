@@ -46,9 +46,10 @@ for d in $devs; do echo "$list" | grep -q "\"$d\"" || bad="$bad $d"; done
 # testmgr WARNING), a race of that driver, not of the device. Here only the binding counts, so
 # the crypto manager's self-tests are off while it loads.
 nt=/sys/module/cryptomgr/parameters/notests
+nt_was=$(cat $nt 2>/dev/null)
 [ "$npci" -gt 1 ] && [ -w $nt ] && echo 1 >$nt
 load_driver upstream
-[ -w $nt ] && echo 0 >$nt
+[ -n "$nt_was" ] && echo "$nt_was" >$nt
 bound=$(crypto_wqs | wc -l)
 [ "$bound" -eq "$npci" ] && dmesg_clean &&
 	ok "upstream iaa_crypto binds every default wq ($bound)" ||
