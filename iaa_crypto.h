@@ -42,6 +42,10 @@
 #else
 #define IAA_TEST_NO_DRAIN	0
 #endif
+/*
+ * IAA_CRYPTO_TEST_BREAK_INFL_FLAGS (iaa_crypto_desc.h): decompress without
+ * SEL_BFINAL_EOB, so that a stream of several blocks stops at its first.
+ */
 
 /* How a request waits for its descriptor (the sync_mode attribute) */
 enum iaa_wait_mode {

@@ -19,12 +19,28 @@
 #define IAA_DEFL_FLUSH_OUTPUT		BIT(1)	/* pad the last byte with zeros */
 #define IAA_DEFL_APPEND_EOB		BIT(2)	/* emit the end-of-block symbol */
 
-/* iax_hw_desc.decompr_flags (opcode 0x42) */
+/*
+ * iax_hw_desc.decompr_flags (opcode 0x42), numbered as in Intel QPL's
+ * hardware definitions. STOP_ON_EOB and CHECK_FOR_EOB refer to the end of
+ * ANY block unless SEL_BFINAL_EOB narrows them to the block with BFINAL
+ * set: without it a stream of several blocks (zlib flushes, a full symbol
+ * buffer) decodes only its first block, and the device reports success.
+ */
 #define IAA_INFL_ENABLE			BIT(0)
 #define IAA_INFL_FLUSH_OUTPUT		BIT(1)
-#define IAA_INFL_CHECK_EOB		BIT(2)	/* input must end with EOB */
-#define IAA_INFL_STOP_ON_EOB		BIT(3)
+#define IAA_INFL_STOP_ON_EOB		BIT(2)	/* end the job at the EOB */
+#define IAA_INFL_CHECK_EOB		BIT(3)	/* error if input ends before it */
+#define IAA_INFL_SEL_BFINAL_EOB		BIT(4)	/* the EOB of the final block */
 #define IAA_INFL_SUPPRESS_OUTPUT	BIT(9)	/* decode and CRC, write nothing */
+
+/* A whole stream, to the end of its final block, and nothing else */
+#ifndef IAA_CRYPTO_TEST_BREAK_INFL_FLAGS
+#define IAA_INFL_WHOLE_STREAM \
+	(IAA_INFL_STOP_ON_EOB | IAA_INFL_CHECK_EOB | IAA_INFL_SEL_BFINAL_EOB)
+#else
+/* make check-broken: the old belief, which stops at the first block */
+#define IAA_INFL_WHOLE_STREAM	(IAA_INFL_STOP_ON_EOB | IAA_INFL_CHECK_EOB)
+#endif
 
 /* Flags on every descriptor: completion record requested at a valid address */
 #define IAA_DESC_FLAGS_BASE \
@@ -89,7 +105,8 @@ static inline void iaa_desc_set_compress(struct iax_hw_desc *hw,
 
 /*
  * A decompress that writes nothing (@check_only) decodes and checksums the
- * stream only: this is how a compress is verified.
+ * stream only: this is how a compress is verified. Its record's CRC covers
+ * the decoded data; its output_size says nothing (nothing was written).
  */
 static inline void iaa_desc_set_decompress(struct iax_hw_desc *hw,
 					   dma_addr_t src, u32 slen,
@@ -99,7 +116,7 @@ static inline void iaa_desc_set_decompress(struct iax_hw_desc *hw,
 	hw->opcode = IAX_OPCODE_DECOMPRESS;
 	hw->flags = 0;
 	hw->decompr_flags = IAA_INFL_ENABLE | IAA_INFL_FLUSH_OUTPUT |
-			    IAA_INFL_CHECK_EOB | IAA_INFL_STOP_ON_EOB |
+			    IAA_INFL_WHOLE_STREAM |
 			    (check_only ? IAA_INFL_SUPPRESS_OUTPUT : 0);
 	hw->src1_addr = src;
 	hw->src1_size = slen;

@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 				.src = comp + i * 2 * PAGE, .src_len = clen[i],
 				.dst = out, .dst_cap = PAGE,
 				.stop_on_eob = true, .check_for_eob = true,
+				.sel_bfinal_eob = true,
 			};
 			struct iaa_result r;
 

@@ -496,6 +496,9 @@ struct inflater {
 	uint32_t pos;
 	uint64_t hold;
 	unsigned int cnt;
+	unsigned int ign;	/* high bits of the last byte that are not input */
+	/* block structure */
+	bool at_eob;		/* the last thing decoded was an EOB that counts */
 	/* output */
 	uint8_t *ob;
 	uint32_t op;
@@ -509,18 +512,38 @@ struct inflater {
 	uint32_t d[D_CAP];
 };
 
+/*
+ * The fast path loads at most 7 bytes and only while more than 8 remain, so
+ * the last byte, of which only 8 - ign bits are input, always comes through
+ * the slow path.
+ */
 static inline void br_refill(struct inflater *s)
 {
-	if (likely(s->len - s->pos >= 8)) {
+	if (likely(s->len - s->pos > 8)) {
 		s->hold |= load_le64(s->src + s->pos) << s->cnt;
 		s->pos += (63 - s->cnt) >> 3;
 		s->cnt |= 56;
 	} else {
 		while (s->cnt <= 56 && s->pos < s->len) {
-			s->hold |= (uint64_t)s->src[s->pos++] << s->cnt;
-			s->cnt += 8;
+			unsigned int nb = s->pos == s->len - 1 ? 8 - s->ign : 8;
+			uint64_t byte = s->src[s->pos++] & ((1u << nb) - 1);
+
+			s->hold |= byte << s->cnt;
+			s->cnt += nb;
 		}
 	}
+}
+
+/* Input bits taken from the stream so far (decoded, or waiting in hold) */
+static inline uint64_t br_loaded(const struct inflater *s)
+{
+	return 8 * (uint64_t)s->pos - (s->pos == s->len ? s->ign : 0);
+}
+
+/* Bytes of input consumed: up to and including the last partly used one */
+static inline uint32_t br_consumed(const struct inflater *s)
+{
+	return (uint32_t)((br_loaded(s) - s->cnt + 7) / 8);
 }
 
 static inline void br_drop(struct inflater *s, unsigned int n)
@@ -804,7 +827,9 @@ static enum dec_status do_stored(struct inflater *s)
 {
 	uint32_t len, nlen, avail;
 
-	br_drop(s, s->cnt & 7);
+	/* to the next byte boundary of the input */
+	br_drop(s, (unsigned int)((br_loaded(s) - s->cnt) & 7) ?
+		   8 - (unsigned int)((br_loaded(s) - s->cnt) & 7) : 0);
 	br_refill(s);
 	if (s->cnt < 32)
 		return D_TRUNC;
@@ -813,8 +838,8 @@ static enum dec_status do_stored(struct inflater *s)
 	if (len != (~nlen & 0xffff))
 		return dec_error(s, IAA_ERR_INVALID_STORED_LEN);
 	br_drop(s, 32);
-	/* give back the whole bytes still in the bit buffer */
-	s->pos -= s->cnt / 8;
+	/* give back the bytes still in the bit buffer; stored data is bytes */
+	s->pos -= (s->cnt + (s->pos == s->len ? s->ign : 0)) / 8;
 	s->hold = 0;
 	s->cnt = 0;
 
@@ -905,15 +930,16 @@ static enum dec_status do_codes(struct inflater *s)
 
 #define REFILL() \
 	do { \
-		if (likely(in_len - pos >= 8)) { \
+		if (likely(in_len - pos > 8)) { \
 			hold |= load_le64(src + pos) << cnt; \
 			pos += (63 - cnt) >> 3; \
 			cnt |= 56; \
 		} else { \
-			while (cnt <= 56 && pos < in_len) { \
-				hold |= (uint64_t)src[pos++] << cnt; \
-				cnt += 8; \
-			} \
+			SAVE(); \
+			br_refill(s); \
+			pos = s->pos; \
+			hold = s->hold; \
+			cnt = s->cnt; \
 		} \
 	} while (0)
 #define DROP(n) \
@@ -1038,13 +1064,27 @@ out:
 #undef ROOM
 }
 
-static enum dec_status inflate_run(struct inflater *s)
+/*
+ * Decode blocks until the job ends. An EOB "counts" when it ends any block
+ * or, with sel_bfinal_eob, a block with BFINAL set; the end of a stored
+ * block counts as its EOB. With stop_on_eob the job ends right after the
+ * first EOB that counts (D_DONE). Otherwise decoding goes on after every
+ * EOB, including a final block's: the bits that follow are read as the next
+ * block header, as the hardware does until it runs out of input (D_TRUNC)
+ * or meets an error. s->at_eob then tells whether the input ended exactly
+ * after an EOB that counts.
+ */
+static enum dec_status inflate_run(struct inflater *s, bool stop_on_eob,
+				   bool sel_bfinal_eob)
 {
 	enum dec_status st;
 	unsigned int last;
 
-	do {
+	for (;;) {
 		br_refill(s);
+		if (!s->cnt)
+			return D_TRUNC;	/* input over, between blocks */
+		s->at_eob = false;
 		if (s->cnt < 3)
 			return D_TRUNC;
 		last = s->hold & 1;
@@ -1069,8 +1109,12 @@ static enum dec_status inflate_run(struct inflater *s)
 		}
 		if (st != D_DONE)
 			return st;
-	} while (!last);
-	return D_DONE;
+		if (last || !sel_bfinal_eob) {
+			s->at_eob = true;
+			if (stop_on_eob)
+				return D_DONE;
+		}
+	}
 }
 
 void iaa_decompress(const struct iaa_decomp_args *a, struct iaa_result *r)
@@ -1078,7 +1122,6 @@ void iaa_decompress(const struct iaa_decomp_args *a, struct iaa_result *r)
 	struct inflater s;
 	uint8_t win[WIN_SIZE];
 	enum dec_status st;
-	uint32_t used;
 
 	memset(r, 0, sizeof(*r));
 	s.src = a->src;
@@ -1086,6 +1129,8 @@ void iaa_decompress(const struct iaa_decomp_args *a, struct iaa_result *r)
 	s.pos = 0;
 	s.hold = 0;
 	s.cnt = 0;
+	s.ign = a->src_len ? a->ignore_end_bits & 7 : 0;
+	s.at_eob = false;
 	s.slid = 0;
 	s.crc = a->crc_seed;
 	s.error = 0;
@@ -1100,22 +1145,18 @@ void iaa_decompress(const struct iaa_decomp_args *a, struct iaa_result *r)
 	}
 	s.op = 0;
 
-	st = inflate_run(&s);
+	st = inflate_run(&s, a->stop_on_eob, a->sel_bfinal_eob);
 
-	/* bytes consumed: up to and including the last partially used byte */
-	used = s.pos - s.cnt / 8;
 	r->crc = s.op ? crc32(s.crc, s.ob, s.op) : s.crc;
 	r->out_size = s.op + s.slid;
-	r->in_consumed = used;
+	r->in_consumed = br_consumed(&s);
 
 	switch (st) {
 	case D_DONE:
 		r->status = IAA_ST_SUCCESS;
-		if (!a->stop_on_eob)
-			r->in_consumed = a->src_len;
 		break;
 	case D_TRUNC:
-		if (a->check_for_eob) {
+		if (a->check_for_eob && !s.at_eob) {
 			r->status = IAA_ST_ANALYTICS_ERROR;
 			r->error_code = IAA_ERR_BAD_EOF;
 		} else {

@@ -112,18 +112,28 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r);
  * been produced; a distance beyond the output produced so far is
  * IAA_ERR_REF_BEFORE_START.
  *
- * Decoding ends after the block with BFINAL=1. With stop_on_eob the bytes
- * after it are not consumed (in_consumed counts up to and including the
- * byte holding the final EOB); without it they are ignored but counted as
- * consumed (in_consumed = src_len).
- *
- * If the input ends before the final EOB: with check_for_eob this is
- * IAA_ERR_BAD_EOF; without it the job succeeds with all output that could
- * be decoded (every complete symbol, stored bytes present).
+ * Where the job ends follows the decompression flags (Intel QPL's hardware
+ * definitions: STOP_ON_EOB, CHECK_FOR_EOB, SEL_BFINAL_EOB, IGNORE_END_BITS).
+ * An EOB "counts" when it ends any block, or with sel_bfinal_eob only when
+ * it ends a block with BFINAL set; the end of a stored block counts as its
+ * EOB.
+ *  - stop_on_eob: the job ends successfully right after the first EOB that
+ *    counts. in_consumed counts the input up to and including the byte
+ *    holding that EOB's last bit. Without sel_bfinal_eob this is the end of
+ *    the FIRST block, however many follow.
+ *  - without stop_on_eob: decoding goes on after every EOB, a final block's
+ *    too: the bits after it are read as another block header until the
+ *    input runs out. Trailing padding or garbage is therefore decoded.
+ *  - input running out: with check_for_eob, IAA_ERR_BAD_EOF unless the input
+ *    ended exactly after an EOB that counts; without it, success with all
+ *    output that could be decoded. in_consumed = src_len.
+ *  - ignore_end_bits (0..7): that many high bits of the last input byte are
+ *    not part of the stream.
  *
  * Output larger than dst_cap: IAA_ST_OUTBUF_OVERFLOW, dst filled up to
  * dst_cap and nothing written past it. suppress_output: nothing is written
- * (dst may be NULL), out_size and crc still cover the decoded data.
+ * (dst may be NULL); out_size and crc still cover the decoded data (what
+ * goes into the completion record is the device's business).
  * On an analytics error, out_size counts the bytes written before the
  * error was found.
  */
@@ -135,6 +145,8 @@ struct iaa_decomp_args {
 	bool suppress_output;
 	bool stop_on_eob;
 	bool check_for_eob;
+	bool sel_bfinal_eob;
+	uint8_t ignore_end_bits;
 	uint32_t crc_seed;	/* zero for a fresh CRC */
 };
 

@@ -114,7 +114,7 @@ static void decomp(const uint8_t *src, uint32_t n, uint8_t *dst, uint32_t cap,
 {
 	struct iaa_decomp_args a = {
 		.src = src, .src_len = n, .dst = dst, .dst_cap = cap,
-		.stop_on_eob = true, .check_for_eob = true,
+		.stop_on_eob = true, .check_for_eob = true, .sel_bfinal_eob = true,
 	};
 
 	iaa_decompress(&a, r);
@@ -232,8 +232,10 @@ static struct oracle oracle_inflate(const uint8_t *src, size_t n, uint8_t *out, 
 }
 
 /*
- * Decompress with our engine and compare with the oracle. Returns false
- * (after reporting) on a mismatch.
+ * Decompress with our engine and compare with the oracle. @stop asks for
+ * the end of the final block (STOP_ON_EOB | SEL_BFINAL_EOB), where zlib's
+ * Z_STREAM_END is; @check adds CHECK_FOR_EOB. Returns false (after
+ * reporting) on a mismatch.
  */
 struct dcmp_stats {
 	unsigned int ok, err, trunc, ovf;
@@ -248,7 +250,7 @@ static bool compare_with_oracle(const uint8_t *src, uint32_t n, uint32_t cap,
 	struct iaa_decomp_args a = {
 		.src = src, .src_len = n, .dst = out, .dst_cap = suppress ? 0 : cap,
 		.suppress_output = suppress, .stop_on_eob = stop,
-		.check_for_eob = check,
+		.check_for_eob = check, .sel_bfinal_eob = stop,
 	};
 	struct oracle o = oracle_inflate(src, n, ref, cap);
 	struct iaa_result r;
@@ -1700,7 +1702,7 @@ static void t_decompress_fuzz(void)
 		const struct stream *s = &v[rng_below(&r, ns)];
 		uint32_t n = s->n, cap = 131072;
 		int kind = k % 10;
-		bool stop = rng_below(&r, 4) != 0, check = rng_below(&r, 4) != 0;
+		bool stop = true, check = rng_below(&r, 4) != 0;
 		bool suppress = rng_below(&r, 8) == 0;
 
 		memcpy(buf, s->p, n);
@@ -1763,7 +1765,7 @@ static void t_decompress_suppress(void)
 		struct iaa_decomp_args a = {
 			.src = v[k].p, .src_len = v[k].n, .dst = canary, .dst_cap = 1,
 			.suppress_output = true, .stop_on_eob = true, .check_for_eob = true,
-			.crc_seed = k,
+			.sel_bfinal_eob = true, .crc_seed = k,
 		};
 		struct iaa_result r;
 
@@ -1796,21 +1798,190 @@ static void t_decompress_stop_on_eob(void)
 			struct iaa_decomp_args a = {
 				.src = src, .src_len = v[k].n + extra, .dst = out,
 				.dst_cap = v[k].dlen, .stop_on_eob = stop, .check_for_eob = true,
+				.sel_bfinal_eob = true,
 			};
 
 			iaa_decompress(&a, &res);
+			if (!stop) {
+				/* the garbage is decoded as more blocks: never a short success */
+				CHECK(res.status != IAA_ST_SUCCESS ||
+				      res.in_consumed == v[k].n + extra,
+				      "stream %u + %u garbage bytes, no stop: success after %u bytes",
+				      k, extra, res.in_consumed);
+				continue;
+			}
 			CHECK(res.status == IAA_ST_SUCCESS && res.out_size == v[k].dlen &&
 			      !memcmp(out, v[k].data, v[k].dlen),
-			      "stream %u + %u garbage bytes, stop %d: %#x/%#x", k, extra, stop,
+			      "stream %u + %u garbage bytes: %#x/%#x", k, extra,
 			      res.status, res.error_code);
-			CHECK(res.in_consumed == (stop ? v[k].n : v[k].n + extra),
-			      "stream %u stop %d: in_consumed %u (stream %u + %u)", k, stop,
+			CHECK(res.in_consumed == v[k].n,
+			      "stream %u: in_consumed %u (stream %u + %u)", k,
 			      res.in_consumed, v[k].n, extra);
 		}
 		free(src);
 		free(out);
 	}
 	free_streams(v, ns);
+}
+
+/*
+ * zlib's view of a stream's blocks: inflate(Z_BLOCK) returns at every block
+ * boundary. Fills the output and input offsets of the end of each block and
+ * the number of unused bits in the byte the final block ends in.
+ */
+struct zblocks {
+	unsigned int n;
+	size_t out[512], in[512];
+	int pad_bits;
+};
+
+static bool zlib_blocks(const uint8_t *src, size_t n, uint8_t *out, size_t cap,
+			struct zblocks *zb)
+{
+	z_stream z;
+	int ret = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	memset(zb, 0, sizeof(*zb));
+	if (inflateInit2(&z, -15) != Z_OK)
+		abort();
+	z.next_in = (Bytef *)src;
+	z.avail_in = n;
+	z.next_out = out;
+	z.avail_out = cap;
+	while (ret == Z_OK && zb->n < 512) {
+		size_t before_in = z.avail_in, before_out = z.avail_out;
+
+		ret = inflate(&z, Z_BLOCK);
+		if (ret == Z_OK && (z.data_type & 128))
+			zb->pad_bits = z.data_type & 7;
+		if (ret == Z_STREAM_END || (ret == Z_OK && (z.data_type & 128) &&
+					    (z.total_in || z.total_out))) {
+			if (!zb->n || zb->in[zb->n - 1] != z.total_in ||
+			    zb->out[zb->n - 1] != z.total_out) {
+				zb->out[zb->n] = z.total_out;
+				zb->in[zb->n] = z.total_in;
+				zb->n++;
+			}
+		}
+		if (ret == Z_OK && before_in == z.avail_in && before_out == z.avail_out &&
+		    !(z.data_type & 128))
+			break;
+	}
+	inflateEnd(&z);
+	return ret == Z_STREAM_END;
+}
+
+/*
+ * The decompression flags as Intel QPL's hardware definitions give them, on
+ * streams of several blocks (zlib flushes, stored and fixed blocks): which
+ * EOB ends the job, what CHECK_FOR_EOB demands, that the bits after a final
+ * block are decoded without STOP_ON_EOB, and IGNORE_END_BITS.
+ */
+static void t_decompress_eob_rules(void)
+{
+	static const int flushes[] = { Z_SYNC_FLUSH, Z_FULL_FLUSH, Z_PARTIAL_FLUSH, Z_BLOCK };
+	struct rng r = { seed ^ 14 };
+	uint8_t *comp = xmalloc(zbound(65536)), *out = xmalloc(65536 + 1);
+	uint8_t *ref = xmalloc(65536);
+	unsigned int streams = 0, multi = 0, short_first = 0, padded = 0;
+
+	for (int it = 0; it < 300; it++) {
+		const struct buf *b = &corpus.b[rng_below(&r, corpus.n)];
+		size_t at = rng_below(&r, b->n + 1);
+		int level = rng_below(&r, 10), f = rng_below(&r, 4);
+		size_t cl = zdeflate(b->p, b->n, level, -12, Z_DEFAULT_STRATEGY, comp,
+				     zbound(65536), at, flushes[f]);
+		struct zblocks zb;
+		struct iaa_result res;
+		struct iaa_decomp_args a = {
+			.src = comp, .src_len = cl, .dst = out, .dst_cap = 65536,
+		};
+
+		if (!zlib_blocks(comp, cl, ref, 65536, &zb) || !zb.n) {
+			CHECK(0, "it %d: zlib cannot walk its own stream", it);
+			continue;
+		}
+		streams++;
+		multi += zb.n > 1;
+
+		/* stop at the final block's EOB: everything, whatever the check */
+		for (int check = 0; check < 2; check++) {
+			a.stop_on_eob = true;
+			a.sel_bfinal_eob = true;
+			a.check_for_eob = check;
+			a.ignore_end_bits = 0;
+			iaa_decompress(&a, &res);
+			CHECK(res.status == IAA_ST_SUCCESS && res.out_size == b->n &&
+			      !memcmp(out, b->p, b->n) && res.in_consumed == cl,
+			      "it %d (%u blocks) stop+bfinal check %d: %#x/%#x out %u/%u in %u/%zu",
+			      it, zb.n, check, res.status, res.error_code, res.out_size, b->n,
+			      res.in_consumed, cl);
+		}
+
+		/* stop at any EOB: the first block only, and success */
+		a.sel_bfinal_eob = false;
+		a.check_for_eob = true;
+		iaa_decompress(&a, &res);
+		CHECK(res.status == IAA_ST_SUCCESS && res.out_size == zb.out[0] &&
+		      res.in_consumed == zb.in[0] && !memcmp(out, b->p, zb.out[0]),
+		      "it %d (%u blocks) stop at any EOB: %#x out %u want %zu, in %u want %zu",
+		      it, zb.n, res.status, res.out_size, zb.out[0], res.in_consumed, zb.in[0]);
+		short_first += zb.n > 1 && zb.out[0] < b->n;
+
+		/* no stop: the padding after the final block is decoded too */
+		a.stop_on_eob = false;
+		a.sel_bfinal_eob = true;
+		a.check_for_eob = true;
+		iaa_decompress(&a, &res);
+		if (zb.pad_bits) {
+			padded++;
+			CHECK(res.status == IAA_ST_ANALYTICS_ERROR &&
+			      res.error_code == IAA_ERR_BAD_EOF,
+			      "it %d: no stop, %d pad bits read as a header: %#x/%#x", it,
+			      zb.pad_bits, res.status, res.error_code);
+		} else {
+			CHECK(res.status == IAA_ST_SUCCESS && res.out_size == b->n,
+			      "it %d: no stop, no pad bits: %#x/%#x", it, res.status,
+			      res.error_code);
+		}
+		/* ... unless IGNORE_END_BITS names them */
+		a.ignore_end_bits = zb.pad_bits;
+		iaa_decompress(&a, &res);
+		CHECK(res.status == IAA_ST_SUCCESS && res.out_size == b->n &&
+		      !memcmp(out, b->p, b->n) && res.in_consumed == cl,
+		      "it %d: no stop, ignore_end_bits %d: %#x/%#x out %u/%u", it,
+		      zb.pad_bits, res.status, res.error_code, res.out_size, b->n);
+		/* ... and without the check, the decoded data stands */
+		a.ignore_end_bits = 0;
+		a.check_for_eob = false;
+		iaa_decompress(&a, &res);
+		CHECK(res.status == IAA_ST_SUCCESS && res.out_size == b->n &&
+		      !memcmp(out, b->p, b->n),
+		      "it %d: no stop, no check: %#x/%#x out %u/%u", it, res.status,
+		      res.error_code, res.out_size, b->n);
+
+		/* truncated inside the last block: an error only with the check */
+		if (cl > 2 && zb.n > 1) {
+			a.src_len = zb.in[zb.n - 2];
+			a.stop_on_eob = true;
+			a.check_for_eob = true;
+			iaa_decompress(&a, &res);
+			CHECK(res.status == IAA_ST_ANALYTICS_ERROR &&
+			      res.error_code == IAA_ERR_BAD_EOF,
+			      "it %d: cut in the final block, check: %#x/%#x", it,
+			      res.status, res.error_code);
+			a.src_len = cl;
+		}
+	}
+	CHECK(multi >= 100 && short_first >= 100 && padded >= 100,
+	      "enough streams of several blocks: %u multi, %u short first block, %u padded of %u",
+	      multi, short_first, padded, streams);
+	DIAG("%u streams (%u of several blocks, %u whose first block is short, %u padded)",
+	     streams, multi, short_first, padded);
+	free(comp);
+	free(out);
+	free(ref);
 }
 
 static void t_decompress_check_for_eob(void)
@@ -1964,6 +2135,7 @@ static const struct {
 	{ "decompress_suppress_output", t_decompress_suppress },
 	{ "decompress_stop_on_eob", t_decompress_stop_on_eob },
 	{ "decompress_check_for_eob", t_decompress_check_for_eob },
+	{ "decompress_eob_rules_multiblock", t_decompress_eob_rules },
 	{ "concurrent_threads", t_threads },
 	{ "ratio_vs_zlib1_real_pages", t_ratio },
 	{ "sanitizer_build", t_sanitizers },

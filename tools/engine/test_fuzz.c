@@ -159,6 +159,7 @@ int main(int argc, char **argv)
 		d = (struct iaa_decomp_args){
 			.src = buf, .src_len = s.len, .dst = dst, .dst_cap = s.dlen,
 			.stop_on_eob = true, .check_for_eob = true,
+			.sel_bfinal_eob = true,
 		};
 		iaa_decompress(&d, &r);
 		for (int g = 0; g < GUARD; g++) {

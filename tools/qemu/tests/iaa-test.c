@@ -57,6 +57,18 @@ enum {
 #define OP_DECOMPRESS   0x42
 #define OP_COMPRESS     0x43
 #define AECS_SIZE       1568
+/* decompression flags, numbered as in Intel QPL's hardware definitions */
+#define D_ENABLE        0x001
+#define D_FLUSH         0x002
+#define D_STOP_EOB      0x004
+#define D_CHECK_EOB     0x008
+#define D_SEL_BFINAL    0x010
+#define D_BE            0x020
+#define D_IGNORE_END(n) ((n) << 6)
+#define D_SUPPRESS      0x200
+/* what a one-shot decompress asks for: to the end of the final block */
+#define D_ONE_SHOT      (D_ENABLE | D_FLUSH | D_STOP_EOB | D_CHECK_EOB | \
+                         D_SEL_BFINAL)
 
 typedef struct Iaa {
     QOSState *qs;
@@ -612,7 +624,7 @@ static void test_compress(void)
     g_assert_cmphex(crc, !=, 0);
 
     /* decompress it back, then verify-style with output suppressed */
-    submit(t, 0, desc_decompress(1, clen, 4096, 0x0f));
+    submit(t, 0, desc_decompress(1, clen, 4096, D_ONE_SHOT));
     cr_read(t, 1, rec);
     g_assert_cmphex(rec[0], ==, 0x01);
     g_assert_cmpuint(le32(rec + 0x18), ==, 4096);
@@ -621,10 +633,11 @@ static void test_compress(void)
     g_assert(!memcmp(src, out, 4096));
 
     qtest_memset(t->qts, t->mem + M_DST2, 0xa5, 4096);
-    submit(t, 0, desc_decompress(2, clen, 4096, 0x20f));
+    submit(t, 0, desc_decompress(2, clen, 4096, D_ONE_SHOT | D_SUPPRESS));
     cr_read(t, 2, rec);
     g_assert_cmphex(rec[0], ==, 0x01);
     g_assert_cmphex(le32(rec + 0x20), ==, crc);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 0);  /* nothing was written */
     qtest_memread(t->qts, t->mem + M_DST2, out, 16);
     for (unsigned i = 0; i < 16; i++) {
         g_assert_cmphex(out[i], ==, 0xa5);
@@ -635,19 +648,138 @@ static void test_compress(void)
     cr_read(t, 3, rec);
     g_assert_cmphex(rec[0], ==, 0x0a);
     g_assert_cmphex(rec[1], ==, 0x19);
-    submit(t, 0, desc_decompress(4, clen, 1000, 0x0f));
+    submit(t, 0, desc_decompress(4, clen, 1000, D_ONE_SHOT));
     g_assert_cmphex(cr_status(t, 4), ==, 0x0b);
 
     /* corrupt stream: analytics error with a reason */
     qtest_memset(t->qts, t->mem + M_DST, 0xff, 8);
-    submit(t, 0, desc_decompress(5, clen, 4096, 0x0f));
+    submit(t, 0, desc_decompress(5, clen, 4096, D_ONE_SHOT));
     cr_read(t, 5, rec);
     g_assert_cmphex(rec[0], ==, 0x0a);
     g_assert_cmphex(rec[1], !=, 0);
 
     /* unknown (de)compression flags */
-    submit(t, 0, desc_decompress(6, clen, 4096, 0x100f));
+    submit(t, 0, desc_decompress(6, clen, 4096, 0x1000 | D_ONE_SHOT));
     g_assert_cmphex(cr_status(t, 6), ==, 0x30);
+    submit(t, 0, desc_decompress(7, clen, 4096, D_BE | D_ONE_SHOT));
+    g_assert_cmphex(cr_status(t, 7), ==, 0x30);   /* not modelled */
+    iaa_stop(t);
+}
+
+/*
+ * The decompression flags on a stream of two blocks: a stored block
+ * without BFINAL ("hello"), then the device's own final fixed block.
+ * Which EOB ends the job, what the record then says, IGNORE_END_BITS, and
+ * what happens to the bits after a final block without STOP_ON_EOB.
+ */
+static void test_decompress_flags(void)
+{
+    static const uint8_t stored[] = { 0x00, 5, 0, 0xfa, 0xff,
+                                      'h', 'e', 'l', 'l', 'o' };
+    Iaa *t = iaa_start("comp-base-ns=0,comp-ns-per-kib=0,"
+                       "decomp-base-ns=0,decomp-ns-per-kib=0");
+    g_autofree uint8_t *src = g_malloc(2000);
+    g_autofree uint8_t *stream = g_malloc(4096);
+    g_autofree uint8_t *out = g_malloc(4096);
+    uint32_t clen, slen, crc_all, pad;
+    uint8_t rec[64];
+
+    for (unsigned i = 0; i < 2000; i++) {
+        src[i] = " world, and more of it"[i % 22] ^ (i / 300);
+    }
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    aecs_fixed(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 2000);
+    submit(t, 0, desc_compress(0, 2000, 4096));
+    cr_read(t, 0, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    clen = le32(rec + 0x18);
+    memcpy(stream, stored, sizeof(stored));
+    qtest_memread(t->qts, t->mem + M_DST, stream + sizeof(stored), clen);
+    slen = sizeof(stored) + clen;
+    qtest_memwrite(t->qts, t->mem + M_DST, stream, slen);
+    memcpy(out, "hello", 5);
+    memcpy(out + 5, src, 2000);
+    crc_all = le32(rec + 0x20);     /* of src only; the whole is below */
+
+    /* to the final block's EOB: all of it, all input consumed */
+    submit(t, 0, desc_decompress(1, slen, 4096, D_ONE_SHOT));
+    cr_read(t, 1, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 2005);
+    g_assert_cmpuint(le32(rec + 0x04), ==, slen);
+    crc_all = le32(rec + 0x20);
+    g_assert_cmphex(crc_all, !=, 0);
+    {
+        g_autofree uint8_t *got = g_malloc(2005);
+
+        qtest_memread(t->qts, t->mem + M_DST2, got, 2005);
+        g_assert(!memcmp(got, out, 2005));
+    }
+
+    /* STOP_ON_EOB | CHECK_FOR_EOB without SEL_BFINAL_EOB: the first block */
+    submit(t, 0, desc_decompress(2, slen, 4096, D_ONE_SHOT & ~D_SEL_BFINAL));
+    cr_read(t, 2, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);              /* success ... */
+    g_assert_cmpuint(le32(rec + 0x18), ==, 5);       /* ... and short */
+    g_assert_cmpuint(le32(rec + 0x04), ==, sizeof(stored));
+
+    /* verify-style: nothing written, output_size 0, CRC of all of it */
+    qtest_memset(t->qts, t->mem + M_DST2, 0xa5, 4096);
+    submit(t, 0, desc_decompress(3, slen, 4096, D_ONE_SHOT | D_SUPPRESS));
+    cr_read(t, 3, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+    g_assert_cmphex(le32(rec + 0x20), ==, crc_all);
+    g_assert_cmphex(qtest_readb(t->qts, t->mem + M_DST2), ==, 0xa5);
+
+    /* cut inside the final block: CHECK_FOR_EOB says so, no check: partial */
+    submit(t, 0, desc_decompress(4, slen - 2, 4096, D_ONE_SHOT));
+    cr_read(t, 4, rec);
+    g_assert_cmphex(rec[0], ==, 0x0a);
+    g_assert_cmphex(rec[1], ==, 0x0f);
+    submit(t, 0, desc_decompress(5, slen - 2, 4096,
+                                 D_ONE_SHOT & ~D_CHECK_EOB));
+    cr_read(t, 5, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), >, 5);
+    g_assert_cmpuint(le32(rec + 0x18), <, 2005);
+    g_assert_cmpuint(le32(rec + 0x04), ==, slen - 2);
+
+    /*
+     * Without STOP_ON_EOB the padding after the final EOB is read as a
+     * block header: CHECK_FOR_EOB fails unless IGNORE_END_BITS names the
+     * padding. The fixed block's bit length gives the padding.
+     */
+    for (pad = 0; pad < 8; pad++) {
+        submit(t, 0, desc_decompress(6, slen, 4096,
+                                     (D_ONE_SHOT & ~D_STOP_EOB) |
+                                     D_IGNORE_END(pad)));
+        cr_read(t, 6, rec);
+        if (rec[0] == 0x01) {
+            break;
+        }
+        g_assert_cmphex(rec[0], ==, 0x0a);
+    }
+    g_assert_cmpuint(pad, <, 8);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 2005);
+    if (pad) {
+        submit(t, 0, desc_decompress(7, slen, 4096, D_ONE_SHOT & ~D_STOP_EOB));
+        cr_read(t, 7, rec);
+        g_assert_cmphex(rec[0], ==, 0x0a);
+        g_assert_cmphex(rec[1], ==, 0x0f);
+    }
+
+    /* STOP_ON_EOB ignores trailing bytes; bytes_completed ends at the EOB */
+    stream[slen] = 0xff;
+    stream[slen + 1] = 0xff;
+    qtest_memwrite(t->qts, t->mem + M_DST, stream, slen + 2);
+    submit(t, 0, desc_decompress(8, slen + 2, 4096, D_ONE_SHOT));
+    cr_read(t, 8, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 2005);
+    g_assert_cmpuint(le32(rec + 0x04), ==, slen);
     iaa_stop(t);
 }
 
@@ -869,6 +1001,7 @@ int main(int argc, char **argv)
     qtest_add_func("/iaa/commands", test_commands);
     qtest_add_func("/iaa/desc-basic", test_desc_basic);
     qtest_add_func("/iaa/compress", test_compress);
+    qtest_add_func("/iaa/decompress-flags", test_decompress_flags);
     qtest_add_func("/iaa/portal", test_portal);
     qtest_add_func("/iaa/timing", test_timing);
     qtest_add_func("/iaa/faults", test_faults);

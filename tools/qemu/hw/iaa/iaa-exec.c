@@ -170,6 +170,12 @@ static void iaa_op_decompress(IaaState *s, unsigned wq, const uint8_t *d,
         o->status = IAA_CS_INVALID_COMP_FLAG;
         return;
     }
+    if (suppress && (flags & IAA_F_CRC_RFC3720)) {
+        /* not modelled: the engine checksums suppressed output as CRC-32 */
+        o->status = IAA_CS_INVALID_FLAGS;
+        o->invalid_flags = IAA_F_CRC_RFC3720;
+        return;
+    }
     if (src_len == 0) {
         o->status = IAA_CS_INVALID_INPUT_SIZE;
         return;
@@ -195,6 +201,9 @@ static void iaa_op_decompress(IaaState *s, unsigned wq, const uint8_t *d,
             .suppress_output = suppress,
             .stop_on_eob = dflags & IAA_DECOMP_STOP_ON_EOB,
             .check_for_eob = dflags & IAA_DECOMP_CHECK_FOR_EOB,
+            .sel_bfinal_eob = dflags & IAA_DECOMP_SEL_BFINAL_EOB,
+            .ignore_end_bits = (dflags & IAA_DECOMP_IGNORE_END_BITS) >>
+                               IAA_DECOMP_IGNORE_END_SHIFT,
             .crc_seed = 0,
         };
         iaa_decompress(&a, &r);
@@ -212,10 +221,15 @@ static void iaa_op_decompress(IaaState *s, unsigned wq, const uint8_t *d,
     o->status = r.status;
     o->error_code = r.error_code;
     o->bytes_completed = r.in_consumed;
-    o->output_size = r.out_size;
+    /*
+     * output_size counts bytes written to dst. With suppressed output
+     * nothing is written, and no public definition says the record then
+     * carries the decoded length: the model reports 0, the reading under
+     * which a driver that relies on it notices.
+     */
+    o->output_size = suppress ? 0 : r.out_size;
     o->crc = r.crc;
     if (flags & IAA_F_CRC_RFC3720) {
-        /* with suppressed output the decoded bytes are still in dst */
         o->crc = iaa_crc32c(0, dst, MIN(r.out_size, dst_cap));
     }
     if (!suppress &&

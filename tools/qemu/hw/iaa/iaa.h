@@ -342,16 +342,25 @@ enum {
     IAA_OP_COMPRESS = 0x43,
 };
 
-/* Decompression flags */
+/*
+ * Decompression flags (descriptor bytes 38-39), numbered as in Intel QPL's
+ * hardware definitions; tools/qemu/README.md ("Fidelity") has the sources.
+ */
 #define IAA_DECOMP_ENABLE           (1u << 0)
 #define IAA_DECOMP_FLUSH_OUTPUT     (1u << 1)
-#define IAA_DECOMP_CHECK_FOR_EOB    (1u << 2)
-#define IAA_DECOMP_STOP_ON_EOB      (1u << 3)
+#define IAA_DECOMP_STOP_ON_EOB      (1u << 2)
+#define IAA_DECOMP_CHECK_FOR_EOB    (1u << 3)
+#define IAA_DECOMP_SEL_BFINAL_EOB   (1u << 4)
+#define IAA_DECOMP_BE               (1u << 5)   /* not modelled */
+#define IAA_DECOMP_IGNORE_END_SHIFT 6
+#define IAA_DECOMP_IGNORE_END_BITS  (7u << IAA_DECOMP_IGNORE_END_SHIFT)
 #define IAA_DECOMP_SUPPRESS_OUTPUT  (1u << 9)
 #define IAA_DECOMP_VALID            (IAA_DECOMP_ENABLE | \
                                      IAA_DECOMP_FLUSH_OUTPUT | \
-                                     IAA_DECOMP_CHECK_FOR_EOB | \
                                      IAA_DECOMP_STOP_ON_EOB | \
+                                     IAA_DECOMP_CHECK_FOR_EOB | \
+                                     IAA_DECOMP_SEL_BFINAL_EOB | \
+                                     IAA_DECOMP_IGNORE_END_BITS | \
                                      IAA_DECOMP_SUPPRESS_OUTPUT)
 /* Compression flags */
 #define IAA_COMP_FLUSH_OUTPUT       (1u << 1)
