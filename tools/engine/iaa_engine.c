@@ -367,6 +367,7 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 	};
 	const uint8_t *src = a->src;
 	uint32_t n = a->src_len, i = 0, k;
+	uint8_t last_bits = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->crc = iaa_crc32(a->crc_seed, src, n);
@@ -423,6 +424,12 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 		if (!e)
 			goto bad_code;
 		bw_put(&w, e & 0xffffff, e >> 24);
+		if (a->end_stored) {
+			/* an empty stored block: header, pad to a byte, LEN 0, NLEN ~0 */
+			bw_put(&w, a->end_stored == IAA_END_STORED_FINAL, 3);
+			bw_put(&w, 0, (8 - (w.n & 7)) & 7);
+			bw_put(&w, 0xffff0000u, 32);
+		}
 	}
 	if (w.overflow)
 		goto overflow;
@@ -432,6 +439,7 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 	if (w.overflow)
 		goto overflow;
 	if (w.n && a->flush_output) {
+		last_bits = w.n;
 		w = bw_spill_slow(w, 1);
 		if (w.overflow)
 			goto overflow;
@@ -439,6 +447,7 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 	}
 	r->tail_bits = w.n ? (uint8_t)(w.acc & ((1u << w.n) - 1)) : 0;
 	r->tail_nbits = w.n;
+	r->last_bits = last_bits;
 	r->status = IAA_ST_SUCCESS;
 	r->out_size = w.p - a->dst;
 	r->in_consumed = n;

@@ -63,6 +63,11 @@ struct iaa_result {
 	 */
 	uint8_t tail_bits;
 	uint8_t tail_nbits;
+	/*
+	 * Compress with flush_output: the valid bits in the last byte written
+	 * (1..7), or 0 when the stream ended on a byte boundary.
+	 */
+	uint8_t last_bits;
 	uint32_t out_size;	/* bytes written (decoded length with suppress_output) */
 	uint32_t in_consumed;	/* input bytes consumed */
 	uint32_t crc;		/* CRC-32 of the uncompressed data, seeded as given */
@@ -75,7 +80,10 @@ struct iaa_result {
  * output starts with accum_bits (0..2048) bits taken LSB-first from accum[]
  * (e.g. 3 bits 0b011 = BFINAL=1, BTYPE=01), followed by the Huffman-coded
  * literals, lengths (3..258) and distances (1..4096) with RFC 1951 extra
- * bits. append_eob appends ll_sym[256]; flush_output zero-pads to a byte
+ * bits. append_eob appends ll_sym[256], then with end_stored an empty
+ * stored block (IAA_END_STORED: BFINAL clear, IAA_END_STORED_FINAL: set),
+ * as END_PROC 2 and 3 of Intel QPL's compress flags do; flush_output
+ * zero-pads to a byte
  * boundary and writes the last byte, otherwise the last 0..7 bits are
  * returned in r->tail_bits/tail_nbits.
  *
@@ -100,8 +108,12 @@ struct iaa_comp_args {
 	uint32_t accum_bits;
 	uint32_t crc_seed;
 	bool append_eob;
+	uint8_t end_stored;	/* 0, IAA_END_STORED or IAA_END_STORED_FINAL */
 	bool flush_output;
 };
+
+#define IAA_END_STORED		1
+#define IAA_END_STORED_FINAL	2
 
 void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r);
 

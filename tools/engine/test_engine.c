@@ -792,6 +792,38 @@ static void t_compress_edge(void)
 	iaa_compress(&a, &r);
 	CHECK(r.crc == (uint32_t)crc32(0xdeadbeef, src, 8), "seeded crc");
 
+	/* 8 literals: 3 + 64 + 7 = 74 bits, so 2 valid bits in the 10th byte */
+	a.crc_seed = 0;
+	iaa_compress(&a, &r);
+	CHECK(r.status == IAA_ST_SUCCESS && r.out_size == 10 && r.last_bits == 2,
+	      "last_bits: size %u last_bits %u", r.out_size, r.last_bits);
+
+	/*
+	 * END_PROC 2 and 3: EOB, then an empty stored block; with BFINAL clear
+	 * in the header the stream is final only through the stored block
+	 */
+	{
+		static const uint8_t nonfinal_hdr = 0x2;	/* BFINAL=0, BTYPE=01 */
+
+		a.accum = &nonfinal_hdr;
+		for (int fin = 0; fin < 2; fin++) {
+			int zr;
+
+			a.end_stored = fin ? IAA_END_STORED_FINAL : IAA_END_STORED;
+			iaa_compress(&a, &r);
+			CHECK(r.status == IAA_ST_SUCCESS && r.out_size == 14 && !r.last_bits &&
+			      !memcmp(dst + 10, "\x00\x00\xff\xff", 4),
+			      "end_stored %d: size %u last_bits %u", fin, r.out_size,
+			      r.last_bits);
+			zr = zinflate(dst, r.out_size, out, sizeof(out), &zl, NULL);
+			CHECK(fin ? zr == Z_STREAM_END && zl == 8 && !memcmp(out, src, 8) :
+				    zr != Z_STREAM_END,
+			      "end_stored %d: zlib says %d after %zu bytes", fin, zr, zl);
+		}
+		a.end_stored = 0;
+		a.accum = &fixed_hdr;
+	}
+
 	/* no EOB, no flush: 3 + 8 * 8 = 67 bits -> 8 bytes + 3 tail bits */
 	a.append_eob = false;
 	a.flush_output = false;

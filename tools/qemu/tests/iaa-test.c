@@ -619,6 +619,7 @@ static void test_compress(void)
     g_assert_cmphex(rec[0], ==, 0x01);
     clen = le32(rec + 0x18);
     crc = le32(rec + 0x20);
+    g_assert_cmpuint(rec[0x1c], <, 8);          /* valid bits, last byte */
     g_assert_cmpuint(clen, >, 0);
     g_assert_cmpuint(clen, <, 1024);
     g_assert_cmphex(crc, !=, 0);
@@ -657,6 +658,32 @@ static void test_compress(void)
     cr_read(t, 5, rec);
     g_assert_cmphex(rec[0], ==, 0x0a);
     g_assert_cmphex(rec[1], !=, 0);
+
+    /*
+     * END_PROC 3 (idxd-config's flags 0x0e): EOB, then an empty final
+     * stored block, byte aligned, so output_bits is 0; STATS_MODE and
+     * big-endian output are not modelled
+     */
+    {
+        Desc d = desc_compress(8, 4096, 4096);
+        uint8_t tail[4];
+
+        stw_le_p(d.b + 0x26, 0x0e);
+        submit(t, 0, d);
+        cr_read(t, 8, rec);
+        g_assert_cmphex(rec[0], ==, 0x01);
+        g_assert_cmpuint(le32(rec + 0x18), >=, clen + 4);
+        g_assert_cmpuint(le32(rec + 0x18), <=, clen + 5);
+        g_assert_cmpuint(rec[0x1c], ==, 0);
+        qtest_memread(t->qts, t->mem + M_DST + le32(rec + 0x18) - 4, tail, 4);
+        g_assert(!memcmp(tail, "\x00\x00\xff\xff", 4));
+        stw_le_p(d.b + 0x26, 0x07);
+        submit(t, 0, d);
+        g_assert_cmphex(cr_status(t, 8), ==, 0x30);
+        stw_le_p(d.b + 0x26, 0x26);
+        submit(t, 0, d);
+        g_assert_cmphex(cr_status(t, 8), ==, 0x30);
+    }
 
     /* unknown (de)compression flags */
     submit(t, 0, desc_decompress(6, clen, 4096, 0x1000 | D_ONE_SHOT));

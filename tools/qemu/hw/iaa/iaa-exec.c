@@ -136,7 +136,19 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
     a.accum = aecs + IAA_AECS_ACCUM;
     a.accum_bits = iaa_ldl(aecs, IAA_AECS_ACCUM_BITS);
     a.crc_seed = iaa_ldl(aecs, IAA_AECS_CRC);
-    a.append_eob = cflags & IAA_COMP_APPEND_EOB;
+    switch ((cflags & IAA_COMP_END_PROC) >> IAA_COMP_END_PROC_SHIFT) {
+    case IAA_END_PROC_EOB_FINAL:
+        a.end_stored = IAA_END_STORED_FINAL;
+        a.append_eob = true;
+        break;
+    case IAA_END_PROC_EOB_STORED:
+        a.end_stored = IAA_END_STORED;
+        a.append_eob = true;
+        break;
+    case IAA_END_PROC_EOB:
+        a.append_eob = true;
+        break;
+    }
     a.flush_output = cflags & IAA_COMP_FLUSH_OUTPUT;
     iaa_compress(&a, &r);
 
@@ -144,7 +156,8 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
     o->error_code = r.error_code;
     o->bytes_completed = r.in_consumed;
     o->output_size = MIN(r.out_size, dst_cap);
-    o->output_bits = r.tail_nbits;
+    /* QPL: the number of valid bits in the last output byte */
+    o->output_bits = r.last_bits;
     o->crc = (flags & IAA_F_CRC_RFC3720) ? iaa_crc32c(a.crc_seed, src, src_len)
                                          : r.crc;
     if (!iaa_dma_write(s, dst_addr, dst, o->output_size, o)) {

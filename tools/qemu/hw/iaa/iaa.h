@@ -362,11 +362,18 @@ enum {
                                      IAA_DECOMP_SEL_BFINAL_EOB | \
                                      IAA_DECOMP_IGNORE_END_BITS | \
                                      IAA_DECOMP_SUPPRESS_OUTPUT)
-/* Compression flags */
+/* Compression flags, numbered as in Intel QPL's hardware definitions */
+#define IAA_COMP_STATS_MODE         (1u << 0)   /* not modelled */
 #define IAA_COMP_FLUSH_OUTPUT       (1u << 1)
-#define IAA_COMP_APPEND_EOB         (1u << 2)
-#define IAA_COMP_VALID              (IAA_COMP_FLUSH_OUTPUT | \
-                                     IAA_COMP_APPEND_EOB)
+#define IAA_COMP_END_PROC_SHIFT     2           /* bits 3:2 */
+#define IAA_COMP_END_PROC           (3u << IAA_COMP_END_PROC_SHIFT)
+#define IAA_END_PROC_NONE           0
+#define IAA_END_PROC_EOB            1           /* append an EOB */
+#define IAA_END_PROC_EOB_STORED     2           /* ... and a stored block */
+#define IAA_END_PROC_EOB_FINAL      3           /* ... and a final stored block */
+#define IAA_COMP_GEN_LITS           (1u << 4)   /* not modelled */
+#define IAA_COMP_BE                 (1u << 5)   /* not modelled */
+#define IAA_COMP_VALID              (IAA_COMP_FLUSH_OUTPUT | IAA_COMP_END_PROC)
 
 /* Completion record */
 #define IAA_CR_SIZE             64
