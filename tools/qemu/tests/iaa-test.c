@@ -798,6 +798,15 @@ static void test_decompress_flags(void)
         g_assert_cmphex(rec[1], ==, 0x0f);
     }
 
+    /* without FLUSH_OUTPUT only whole 8-byte words are written */
+    qtest_memset(t->qts, t->mem + M_DST2, 0xa5, 4096);
+    submit(t, 0, desc_decompress(9, slen, 4096, D_ONE_SHOT & ~D_FLUSH));
+    cr_read(t, 9, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 2000);   /* 2005 & ~7 */
+    g_assert_cmphex(qtest_readb(t->qts, t->mem + M_DST2 + 1999), ==, out[1999]);
+    g_assert_cmphex(qtest_readb(t->qts, t->mem + M_DST2 + 2000), ==, 0xa5);
+
     /* STOP_ON_EOB ignores trailing bytes; bytes_completed ends at the EOB */
     stream[slen] = 0xff;
     stream[slen + 1] = 0xff;

@@ -245,8 +245,16 @@ static void iaa_op_decompress(IaaState *s, unsigned wq, const uint8_t *d,
     if (flags & IAA_F_CRC_RFC3720) {
         o->crc = iaa_crc32c(0, dst, MIN(r.out_size, dst_cap));
     }
+    /*
+     * Without FLUSH_OUTPUT only whole 8-byte words are written; the rest
+     * would stay in an AECS the model does not keep (QPL's documentation
+     * of QPL_FLAG_DECOMP_FLUSH_ALWAYS).
+     */
+    if (!(dflags & IAA_DECOMP_FLUSH_OUTPUT)) {
+        o->output_size &= ~7u;
+    }
     if (!suppress &&
-        !iaa_dma_write(s, dst_addr, dst, MIN(r.out_size, dst_cap), o)) {
+        !iaa_dma_write(s, dst_addr, dst, MIN(o->output_size, dst_cap), o)) {
         o->output_size = 0;
     }
 }
