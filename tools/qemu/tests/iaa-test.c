@@ -680,9 +680,61 @@ static void test_compress(void)
         stw_le_p(d.b + 0x26, 0x07);
         submit(t, 0, d);
         g_assert_cmphex(cr_status(t, 8), ==, 0x30);
-        stw_le_p(d.b + 0x26, 0x26);
+        for (unsigned i = 0; i < 3; i++) {
+            /* big-endian, GEN_LITS, indexing: each beside FLUSH|END_PROC 1 */
+            static const uint16_t bad[] = { 0x26, 0x16, 0x46 };
+
+            stw_le_p(d.b + 0x26, bad[i]);
+            submit(t, 0, d);
+            g_assert_cmphex(cr_status(t, 8), ==, 0x30);
+        }
+    }
+
+    /*
+     * Sizes: src1_size 0 is 0x32; more than 2^max_xfer_shift (2 MiB by
+     * default) is 0x13; a compress AECS shorter than 1568 bytes is 0x13
+     */
+    submit(t, 0, desc_decompress(9, 0, 4096, D_ONE_SHOT));
+    g_assert_cmphex(cr_status(t, 9), ==, 0x32);
+    submit(t, 0, desc_decompress(9, (2u << 20) + 1, 4096, D_ONE_SHOT));
+    g_assert_cmphex(cr_status(t, 9), ==, 0x13);
+    {
+        Desc d = desc_compress(9, 4096, 4096);
+
+        stl_le_p(d.b + 0x34, AECS_SIZE - 1);
         submit(t, 0, d);
-        g_assert_cmphex(cr_status(t, 8), ==, 0x30);
+        g_assert_cmphex(cr_status(t, 9), ==, 0x13);
+    }
+
+    /*
+     * Not modelled, refused with 0x11 naming the flag: the decompress AECS
+     * (read or written) and AECS write-back on compress
+     */
+    {
+        static const uint32_t aecs_flags[] = {
+            1u << 16, 1u << 18, 1u << 19, 1u << 22,
+        };
+
+        for (unsigned i = 0; i < G_N_ELEMENTS(aecs_flags); i++) {
+            Desc d = desc_decompress(10, clen, 4096, D_ONE_SHOT);
+
+            stl_le_p(d.b + 4, (F_CRAV | F_RCR | F_CC | aecs_flags[i]) |
+                              OP_DECOMPRESS << 24);
+            submit(t, 0, d);
+            cr_read(t, 10, rec);
+            g_assert_cmphex(rec[0], ==, 0x11);
+            g_assert_cmphex(le32(rec + 0x10), ==, aecs_flags[i]);
+        }
+        for (unsigned i = 1; i < 3; i++) {
+            Desc d = desc_compress(10, 4096, 4096);
+
+            stl_le_p(d.b + 4, (F_CRAV | F_RCR | F_CC | F_AECS |
+                               aecs_flags[i]) | OP_COMPRESS << 24);
+            submit(t, 0, d);
+            cr_read(t, 10, rec);
+            g_assert_cmphex(rec[0], ==, 0x11);
+            g_assert_cmphex(le32(rec + 0x10), ==, aecs_flags[i]);
+        }
     }
 
     /* unknown (de)compression flags */
@@ -796,6 +848,18 @@ static void test_decompress_flags(void)
         cr_read(t, 7, rec);
         g_assert_cmphex(rec[0], ==, 0x0a);
         g_assert_cmphex(rec[1], ==, 0x0f);
+    }
+
+    /* ENABLE clear: the input is copied as it is */
+    submit(t, 0, desc_decompress(10, 40, 4096, D_FLUSH));
+    cr_read(t, 10, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 40);
+    {
+        uint8_t got[40];
+
+        qtest_memread(t->qts, t->mem + M_DST2, got, 40);
+        g_assert(!memcmp(got, stream, 40));
     }
 
     /* without FLUSH_OUTPUT only whole 8-byte words are written */
