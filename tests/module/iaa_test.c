@@ -1147,8 +1147,9 @@ static int rt_run(struct itest *t, const void *cp)
 struct sg_case {
 	const char *name;
 	unsigned int size;
-	struct layout src;	/* also the layout of the decompression destination */
+	struct layout src;	/* also the layout of the decompression destination ... */
 	struct layout dst;	/* compression destination, then decompression source */
+	bool dec_linear;	/* ... unless this: a linear decompression destination */
 };
 
 #define LIN		{ 0, 0, 0 }
@@ -1164,10 +1165,17 @@ static const struct sg_case sg_cases[] = {
 	{ "64k.src-17pages-at-100.dst-pages-at-2000", 65536, PG(100, 0, 4096),
 	  PG(2000, 0, 4096) },
 	{ "64k.src-linear.dst-1k-entries", 65536, LIN, PG(5, 5, 1024) },
+	/*
+	 * deflate-iaa compresses a large scattered source in software, and the device
+	 * decompresses the result into a linear buffer: its own software output, whole
+	 */
+	{ "64k.src-17pages-at-100.dst-linear.dec-linear", 65536, PG(100, 0, 4096), LIN, true },
+	{ "20000.src-5pages-at-9.dst-linear.dec-linear", 20000, PG(9, 0, 4096), LIN, true },
 };
 
 static int sg_run(struct itest *t, const void *cp)
 {
+	static const struct layout lin = LIN;
 	const struct sg_case *c = cp;
 	unsigned int n = c->size, cap = COMP_CAP(n), clen, used, p;
 	struct bufs b;
@@ -1180,7 +1188,7 @@ static int sg_run(struct itest *t, const void *cp)
 	ibuf_free(b.dec);
 	b.src = ibuf_new(n, &c->src);
 	b.cmp = ibuf_new(cap, &c->dst);
-	b.dec = ibuf_new(n, &c->src);
+	b.dec = ibuf_new(n, c->dec_linear ? &lin : &c->src);
 	if (!b.src || !b.cmp || !b.dec) {
 		fail(t, "out of memory");
 		goto out;
