@@ -105,6 +105,7 @@ static int __init iaa_crypto_init(void)
 	return 0;
 
 err_table:
+	/* A failed registration has unbound whatever it bound */
 	iaa_alg_unregister();
 	iaa_wq_table_exit();
 err_debugfs:
@@ -117,8 +118,14 @@ err_sw:
 
 static void __exit iaa_crypto_exit(void)
 {
-	iaa_alg_unregister();
+	/*
+	 * The dsa bus driver goes first: it unbinds every wq and, once it
+	 * returns, no wq can be bound any more (a bind in progress has
+	 * finished, and the bind file is gone). Only then can the algorithm
+	 * go without a later bind registering it again.
+	 */
 	idxd_driver_unregister(&iaa_idxd_drv);
+	iaa_alg_unregister();
 	iaa_wq_table_exit();
 	debugfs_remove_recursive(iaa_debugfs_root);
 	destroy_workqueue(iaa_poll_wq);
