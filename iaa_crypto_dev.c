@@ -246,6 +246,26 @@ static int iaa_wq_check(struct idxd_wq *wq)
 		return -EINVAL;
 	}
 
+	/*
+	 * Dedicated wqs only. When an ENQCMDS to a shared wq fails, idxd's
+	 * llist_abort_desc() completes and frees the other finished
+	 * descriptors on the wq's interrupt list without calling desc_complete:
+	 * their slots would still point at requests the driver waits for, and
+	 * the descriptors go to new requests meanwhile. idxd resets an unbound
+	 * wq to shared and unnamed; such a wq is not configured at all, and is
+	 * turned away quietly, as idxd would.
+	 */
+	if (wq_shared(wq)) {
+		if (!wq->name[0]) {
+			dev_dbg(dev, "not configured (shared, no name): not binding\n");
+			wq->idxd->cmd_status = IDXD_SCMD_WQ_NO_NAME;
+			return -ENXIO;
+		}
+		dev_warn(dev, "mode is \"shared\", driver \"%s\" needs \"dedicated\": not binding (idxd can free a shared wq's descriptors without completing their requests)\n",
+			 IAA_DRIVER_NAME);
+		return -EOPNOTSUPP;
+	}
+
 	return 0;
 }
 
