@@ -42,6 +42,11 @@
 #else
 #define IAA_TEST_NO_DRAIN	0
 #endif
+#ifdef IAA_CRYPTO_TEST_BREAK_DMA_STOP
+#define IAA_TEST_NO_DMA_STOP	1	/* bus mastering left on after a failed drain */
+#else
+#define IAA_TEST_NO_DMA_STOP	0
+#endif
 /*
  * IAA_CRYPTO_TEST_BREAK_INFL_FLAGS (iaa_crypto_desc.h): decompress without
  * SEL_BFINAL_EOB, so that a stream of several blocks stops at its first.
@@ -60,14 +65,20 @@ enum iaa_op {
 	IAA_OP_VERIFY,		/* decompress of our own output, CRC checked */
 };
 
-enum iaa_accel_flags {
-	IAA_ACCEL_HUNG,			/* even a drain did not complete */
+/*
+ * A device that completed not even a drain (iaa_crypto_fence.c). Zero, the
+ * state of a new device, is IAA_DMA_ON.
+ */
+enum iaa_accel_dma {
+	IAA_DMA_ON,			/* in service */
+	IAA_DMA_STOPPED,		/* bus mastering off: it writes nothing */
+	IAA_DMA_RESETTING,		/* its function is being reset */
+	IAA_DMA_RESET,			/* reset: disabled until rebound */
 };
 
 /* One IAA device with at least one wq bound to this driver */
 struct iaa_accel {
 	struct idxd_device *idxd;
-	unsigned long flags;
 	struct list_head link;		/* iaa_accels, under iaa_dev_lock */
 	struct list_head queues;	/* struct iaa_queue, by wq id */
 	unsigned int nr_queues;
@@ -75,6 +86,14 @@ struct iaa_accel {
 	struct iaa_aecs_comp *aecs;	/* fixed-Huffman compression state */
 	dma_addr_t aecs_dma;
 	struct iaa_counters stats;
+
+	/* iaa_crypto_fence.c, under its lock; set up at the first stop */
+	enum iaa_accel_dma dma;
+	bool recover_init;		/* @recover and @pinned initialised */
+	bool swept;			/* every queue out of service and pinned */
+	u64 stop_ns;			/* when bus mastering was turned off */
+	struct list_head pinned;	/* queues @recover holds a reference on */
+	struct delayed_work recover;	/* takes the device out and resets it */
 };
 
 /*
@@ -108,6 +127,8 @@ struct iaa_queue {
 	struct completion released;	/* @ref dropped to zero after kill */
 	unsigned long flags;
 	atomic_t inflight;		/* requests on the queue: load for routing */
+	struct list_head pin_link;	/* accel->pinned, while @pinned */
+	bool pinned;			/* the device's recovery holds @ref */
 	int node;			/* node of the CPUs this queue serves */
 
 	unsigned int nr_slots;

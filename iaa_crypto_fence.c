@@ -14,27 +14,74 @@
  * A drain that does not complete within IAA_FENCE_TIMEOUTS timeouts leaves
  * two cases. A halted device executes nothing until it is reset, and a reset
  * abandons its work: nothing is at risk. A device still running but
- * completing nothing may yet write the destination; 6.12's idxd gives a
- * sub-driver no way to reset or stop it (its commands wait for interrupts
- * from the same device), so the driver says so, with the address and
- * length, and the device's other queues skip the drain from then on. Only
- * the request that timed out waits here, at most for the drain timeout.
+ * completing nothing may yet write the destination, so the driver stops it
+ * before the request ends: it clears bus mastering on the device's PCI
+ * function (pci_clear_master(): two config space accesses, which neither
+ * sleep nor wait for the device beyond the access itself) and reads the
+ * command register back. The read's completion comes after the write took
+ * effect and, as completions do not pass posted writes, after every DMA
+ * write the device issued before. Without bus mastering the device can
+ * write no memory and signal no MSI-X interrupt.
+ *
+ * Every later timeout on that device needs no drain, but only because the
+ * hardware says so: a stopped device's command register is read each time
+ * (and bus mastering cleared again if something set it), a reset one must
+ * read as disabled (or halted) in its status register. The state below is
+ * only what the driver did, never a reason by itself to skip the drain.
+ *
+ * idxd's commands wait for a completion interrupt (6.12's idxd_cmd_exec()
+ * with no timeout), which a device without bus mastering cannot send, so the
+ * device is recovered from a work item (the stop may come from a caller that
+ * cannot sleep):
+ *
+ *  1. Every wq of the device leaves the wq table and is pinned (a reference
+ *     on its iaa_queue), so that unbinding it waits for the recovery instead
+ *     of reaching idxd's commands.
+ *  2. timeout_ms after the stop, or as soon as one of those wqs is being
+ *     unbound, the function is reset: FLR with its config space saved and
+ *     restored, as pci_reset_function() does it, but under the config space
+ *     lock only. The device lock is not needed (idxd stays bound to the PCI
+ *     device while a wq of ours is) and cannot be had: idxd's PCI removal
+ *     holds it while it unbinds our wqs, which wait for this. Until then the
+ *     device keeps its registers as the hang left them, and requests still
+ *     in flight on its other wqs time out (none can complete).
+ *  3. Bus mastering goes back on: a reset device executes nothing (it is
+ *     disabled), and idxd's commands complete again, failing at once on a
+ *     disabled device, so its wqs unbind cleanly and idxd can disable, reset
+ *     and enable it again.
+ *  4. The pins go.
+ *
+ * 6.12's idxd has no reset_prepare/reset_done handlers and still believes
+ * the device enabled: an administrator unbinds its wqs, disables and
+ * enables the device, and binds its wqs again. An idxd command issued on
+ * the device between the stop and the reset loses its interrupt and never
+ * returns; the kernel log tells when the reset is done.
  */
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/ktime.h>
+#include <linux/pci.h>
+#include <linux/percpu-refcount.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 
 #include "iaa_crypto.h"
 
 /* A drain may wait this many request timeouts for the work ahead of it */
 #define IAA_FENCE_TIMEOUTS	2
+/* How often the recovery looks whether one of the device's wqs is going */
+#define IAA_RECOVER_POLL_MS	10
 
-static bool iaa_device_halted(struct idxd_device *idxd)
+/* Every device's DMA state, pins and recovery; taken inside iaa_dev_lock */
+static DEFINE_SPINLOCK(iaa_fence_lock);
+
+static u32 iaa_device_state(struct idxd_device *idxd)
 {
 	union gensts_reg gensts;
 
 	gensts.bits = ioread32(idxd->reg_base + IDXD_GENSTATS_OFFSET);
-	return gensts.state == IDXD_DEVICE_STATE_HALT;
+	return gensts.state;
 }
 
 /* Poll @desc's record until @deadline; sleep between checks if allowed */
@@ -88,36 +135,264 @@ static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep)
 	return drained;
 }
 
-/**
- * iaa_req_fence - make sure the device is done with @r's destination
- * @r: a request whose descriptor was given up on by timeout
- * @may_sleep: the caller allows sleeping while waiting for the drain
- *
- * On return the device can no longer write @r's destination, unless it
- * hung: then the kernel log says so.
+/*
+ * Clear bus mastering on @pdev if @stop, then whether the command register
+ * reads it off. Any context.
  */
-void iaa_req_fence(struct iaa_req *r, bool may_sleep)
+static bool iaa_bus_master_off(struct pci_dev *pdev, bool stop)
 {
-	struct iaa_queue *q = r->queue;
-	struct idxd_device *idxd = q->wq->idxd;
+	u16 cmd;
 
-	/* Late writes of a bounced destination, or of a verify, harm no one */
-	if (r->dst.bounced || r->op == IAA_OP_VERIFY || IAA_TEST_NO_DRAIN)
-		return;
-	if (test_bit(IAA_ACCEL_HUNG, &q->accel->flags))
-		return;
+	if (IAA_TEST_NO_DMA_STOP)
+		return true;
+	if (stop)
+		pci_clear_master(pdev);
+	if (pci_read_config_word(pdev, PCI_COMMAND, &cmd) ||
+	    PCI_POSSIBLE_ERROR(cmd))
+		return false;
+	return !(cmd & PCI_COMMAND_MASTER);
+}
 
-	if (iaa_queue_drain(q, may_sleep))
-		return;
+/* Whether @accel's device can write nothing; under iaa_fence_lock */
+static bool iaa_accel_quiet(struct iaa_accel *accel, struct iaa_queue *q)
+{
+	struct pci_dev *pdev = accel->idxd->pdev;
+	u32 state;
 
-	if (iaa_device_halted(idxd)) {
+	switch (accel->dma) {
+	case IAA_DMA_ON:
+		break;
+	case IAA_DMA_STOPPED:
+		if (iaa_bus_master_off(pdev, false))
+			return true;
+		dev_crit(wq_confdev(q->wq),
+			 "bus mastering of the stopped device is on again: turning it off\n");
+		return iaa_bus_master_off(pdev, true);
+	case IAA_DMA_RESETTING:
+		/* Off since the stop; the reset restores it off */
+		return true;
+	case IAA_DMA_RESET:
+		state = iaa_device_state(accel->idxd);
+		return state == IDXD_DEVICE_STATE_DISABLED ||
+		       state == IDXD_DEVICE_STATE_HALT;
+	}
+	return false;
+}
+
+/*
+ * The function reset of step 2: pci_reset_function() without the device
+ * lock (see above). Returns with bus mastering off, as it was saved.
+ */
+static int iaa_function_reset(struct pci_dev *pdev)
+{
+	int ret;
+
+	pci_cfg_access_lock(pdev);
+	ret = pci_save_state(pdev);
+	if (!ret) {
+		/* No decoding, no DMA, INTx off, as for pci_reset_function() */
+		pci_write_config_word(pdev, PCI_COMMAND,
+				      PCI_COMMAND_INTX_DISABLE);
+		ret = pcie_reset_flr(pdev, PCI_RESET_DO_RESET);
+		pci_restore_state(pdev);
+	}
+	pci_cfg_access_unlock(pdev);
+
+	/* No FLR: another method, if the device lock is free */
+	if (ret == -ENOTTY)
+		ret = pci_try_reset_function(pdev);
+	return ret;
+}
+
+/* Step 1: every wq of the device out of service and pinned */
+static void iaa_accel_sweep(struct iaa_accel *accel)
+{
+	struct iaa_queue *q;
+	unsigned long flags;
+	bool changed = false;
+
+	cpus_read_lock();
+	mutex_lock(&iaa_dev_lock);
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	list_for_each_entry(q, &accel->queues, link) {
+		/* Listed, so not being retired: its reference is live */
+		if (!q->pinned) {
+			percpu_ref_get(&q->ref);
+			q->pinned = true;
+			list_add_tail(&q->pin_link, &accel->pinned);
+		}
+		if (!test_and_set_bit(IAA_QUEUE_BROKEN, &q->flags)) {
+			dev_err(wq_confdev(q->wq),
+				"its device completes nothing: wq out of service until the device is reset and the wq rebound\n");
+			changed = true;
+		}
+	}
+	accel->swept = true;
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+	if (changed)
+		iaa_wq_table_rebuild(-1);
+	mutex_unlock(&iaa_dev_lock);
+	cpus_read_unlock();
+}
+
+/* Whether the reset of step 2 is due; under iaa_fence_lock */
+static bool iaa_accel_reset_due(struct iaa_accel *accel)
+{
+	struct iaa_queue *q;
+
+	if (ktime_get_ns() - accel->stop_ns >= iaa_timeout_ns())
+		return true;
+	list_for_each_entry(q, &accel->pinned, pin_link)
+		if (percpu_ref_is_dying(&q->ref))
+			return true;
+	return false;
+}
+
+static void iaa_accel_recover_fn(struct work_struct *work)
+{
+	struct iaa_accel *accel = container_of(to_delayed_work(work),
+					       struct iaa_accel, recover);
+	struct idxd_device *idxd = accel->idxd;
+	struct pci_dev *pdev = idxd->pdev;
+	struct iaa_queue *q, *tmp;
+	unsigned long flags;
+	LIST_HEAD(unpin);
+	bool swept;
+	int ret;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	swept = accel->swept;
+	if (accel->dma != IAA_DMA_STOPPED) {
+		spin_unlock_irqrestore(&iaa_fence_lock, flags);
+		return;
+	}
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	if (!swept)
+		iaa_accel_sweep(accel);
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	if (!iaa_accel_reset_due(accel)) {
+		queue_delayed_work(iaa_poll_wq, &accel->recover,
+				   msecs_to_jiffies(IAA_RECOVER_POLL_MS));
+		spin_unlock_irqrestore(&iaa_fence_lock, flags);
+		return;
+	}
+	accel->dma = IAA_DMA_RESETTING;
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	ret = iaa_function_reset(pdev);
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	if (!ret) {
+		/* Step 3: it is disabled now; idxd's commands need interrupts */
+		pci_set_master(pdev);
+		accel->dma = IAA_DMA_RESET;
+	} else {
+		accel->dma = IAA_DMA_STOPPED;
+	}
+	/* Step 4, once the pinned wqs are no longer needed for the messages */
+	list_for_each_entry(q, &accel->pinned, pin_link)
+		q->pinned = false;
+	list_splice_init(&accel->pinned, &unpin);
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	q = list_first_entry_or_null(&unpin, struct iaa_queue, pin_link);
+	if (q && !ret)
+		dev_crit(wq_confdev(q->wq),
+			 "%s reset (FLR), bus mastering on again: the device is disabled until its wqs are unbound, it is disabled and enabled again and they are bound again\n",
+			 dev_name(idxd_confdev(idxd)));
+	else if (q)
+		dev_crit(wq_confdev(q->wq),
+			 "%s could not be reset (%d): bus mastering stays off and idxd's commands on it cannot complete; unbinding its wqs or the device would hang: reboot\n",
+			 dev_name(idxd_confdev(idxd)), ret);
+
+	/* The last reference may let @accel go: nothing of it after this */
+	list_for_each_entry_safe(q, tmp, &unpin, pin_link)
+		percpu_ref_put(&q->ref);
+}
+
+/*
+ * @r's drain did not complete: unless the device is halted or stopped by
+ * now, stop it and schedule its recovery. Any context.
+ */
+static void iaa_accel_stop(struct iaa_queue *q, struct iaa_req *r)
+{
+	struct iaa_accel *accel = q->accel;
+	struct idxd_device *idxd = accel->idxd;
+	unsigned long flags;
+	bool off, first = false;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	/* Another wq's fence may have stopped it meanwhile */
+	if (iaa_accel_quiet(accel, q)) {
+		spin_unlock_irqrestore(&iaa_fence_lock, flags);
+		return;
+	}
+	if (iaa_device_state(idxd) == IDXD_DEVICE_STATE_HALT) {
+		spin_unlock_irqrestore(&iaa_fence_lock, flags);
 		dev_err(wq_confdev(q->wq),
 			"no drain after a timeout: device halted, it writes nothing until reset\n");
 		return;
 	}
 
-	set_bit(IAA_ACCEL_HUNG, &q->accel->flags);
-	dev_crit(wq_confdev(q->wq),
-		 "device completes nothing, not even a drain: it may still write %u bytes at %pad; reset it\n",
-		 r->dst.len, &r->dst.dma);
+	off = iaa_bus_master_off(idxd->pdev, true);
+	if (!accel->recover_init) {
+		INIT_LIST_HEAD(&accel->pinned);
+		INIT_DELAYED_WORK(&accel->recover, iaa_accel_recover_fn);
+		accel->recover_init = true;
+	}
+	if (accel->dma != IAA_DMA_STOPPED) {
+		accel->dma = IAA_DMA_STOPPED;
+		accel->stop_ns = ktime_get_ns();
+		accel->swept = false;
+		first = true;
+	}
+	/* @r holds a reference on @q: taking one more is always allowed */
+	if (!q->pinned) {
+		percpu_ref_get(&q->ref);
+		q->pinned = true;
+		list_add_tail(&q->pin_link, &accel->pinned);
+	}
+	queue_delayed_work(iaa_poll_wq, &accel->recover, 0);
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	if (!off)
+		dev_crit(wq_confdev(q->wq),
+			 "device completes nothing, not even a drain, and its bus mastering does not turn off: it may still write %u bytes at %pad; reset it\n",
+			 r->dst.len, &r->dst.dma);
+	else if (first)
+		dev_crit(wq_confdev(q->wq),
+			 "device completes nothing, not even a drain: bus mastering off, every wq of %s out of service; the driver resets it within %llu ms, then unbind its wqs, disable and enable it and bind them again\n",
+			 dev_name(idxd_confdev(idxd)),
+			 div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+}
+
+/**
+ * iaa_req_fence - make sure the device is done with @r's destination
+ * @r: a request whose descriptor was given up on by timeout
+ * @may_sleep: the caller allows sleeping while waiting for the drain
+ *
+ * On return the device can no longer write @r's destination: it drained,
+ * is halted, or its bus mastering is off (or it was reset since), unless
+ * the kernel log says that bus mastering could not be turned off.
+ */
+void iaa_req_fence(struct iaa_req *r, bool may_sleep)
+{
+	struct iaa_queue *q = r->queue;
+	unsigned long flags;
+	bool quiet;
+
+	/* Late writes of a bounced destination, or of a verify, harm no one */
+	if (r->dst.bounced || r->op == IAA_OP_VERIFY || IAA_TEST_NO_DRAIN)
+		return;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	quiet = iaa_accel_quiet(q->accel, q);
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+	if (quiet)
+		return;
+
+	if (!iaa_queue_drain(q, may_sleep))
+		iaa_accel_stop(q, r);
 }
