@@ -193,6 +193,7 @@ static inline struct device *iaa_queue_dma_dev(struct iaa_queue *q)
 extern struct workqueue_struct *iaa_poll_wq;
 extern struct dentry *iaa_debugfs_root;
 u64 iaa_timeout_ns(void);
+u64 iaa_wait_ns(bool may_sleep);
 
 /* iaa_crypto_attrs.c */
 extern const struct attribute_group *iaa_driver_attr_groups[];

@@ -45,10 +45,15 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 	if (!areq->src || !areq->dst || !areq->slen || !areq->dlen)
 		return -EINVAL;
 
+	/*
+	 * A caller that gave no callback cannot be told of a later end: its
+	 * request is polled to the end before return, whatever sync_mode says
+	 * (zram's backend calls this way, with preemption off).
+	 */
 	*r = (struct iaa_req) {
 		.areq = areq,
 		.op = op,
-		.mode = ctx->mode,
+		.mode = areq->base.complete ? ctx->mode : IAA_WAIT_SYNC,
 		.verify = ctx->verify,
 		.start_ns = iaa_stats_enabled() ? local_clock() : 0,
 	};

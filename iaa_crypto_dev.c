@@ -213,12 +213,21 @@ static void iaa_queue_retire(struct iaa_queue *q)
  */
 void iaa_queue_quarantine(struct iaa_queue *q)
 {
+	u64 ms = div_u64(iaa_wait_ns(true), NSEC_PER_MSEC);
+	u64 atomic_ms = div_u64(iaa_wait_ns(false), NSEC_PER_MSEC);
+
 	if (test_and_set_bit(IAA_QUEUE_BROKEN, &q->flags))
 		return;
 
-	dev_err(wq_confdev(q->wq),
-		"descriptor not completed in %llu ms: wq out of service until rebound\n",
-		div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+	/* A caller that cannot sleep waits for less than timeout_ms */
+	if (atomic_ms < ms)
+		dev_err(wq_confdev(q->wq),
+			"descriptor not completed in %llu ms (%llu ms for a caller that cannot sleep): wq out of service until rebound\n",
+			ms, atomic_ms);
+	else
+		dev_err(wq_confdev(q->wq),
+			"descriptor not completed in %llu ms: wq out of service until rebound\n",
+			ms);
 	iaa_wq_table_rebuild_async();
 }
 

@@ -11,6 +11,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/workqueue.h>
@@ -19,6 +20,13 @@
 
 #define IAA_TIMEOUT_MS_DEFAULT	1000
 #define IAA_TIMEOUT_MS_MAX	60000
+/*
+ * A caller that may not sleep (no CRYPTO_TFM_REQ_MAY_SLEEP: zswap, zram)
+ * spins with preemption possibly off. However long timeout_ms is, such a
+ * wait ends within this bound, far below the soft-lockup (20 s) and RCU
+ * stall (21 s) thresholds.
+ */
+#define IAA_ATOMIC_WAIT_MS	100
 
 static unsigned int iaa_timeout_ms = IAA_TIMEOUT_MS_DEFAULT;
 
@@ -51,6 +59,22 @@ u64 iaa_timeout_ns(void)
 	return (u64)READ_ONCE(iaa_timeout_ms) * NSEC_PER_MSEC;
 }
 
+/**
+ * iaa_wait_ns - the longest a caller may wait for the device
+ * @may_sleep: the caller allows sleeping (CRYPTO_TFM_REQ_MAY_SLEEP)
+ *
+ * Return: timeout_ms for a caller that may sleep; for one that may not, the
+ * lesser of timeout_ms and IAA_ATOMIC_WAIT_MS.
+ */
+u64 iaa_wait_ns(bool may_sleep)
+{
+	u64 ns = iaa_timeout_ns();
+
+	if (may_sleep)
+		return ns;
+	return min_t(u64, ns, (u64)IAA_ATOMIC_WAIT_MS * NSEC_PER_MSEC);
+}
+
 struct workqueue_struct *iaa_poll_wq;
 struct dentry *iaa_debugfs_root;
 
@@ -78,9 +102,13 @@ static int __init iaa_crypto_init(void)
 	if (ret)
 		return ret;
 
-	/* Completes requests zswap waits for during reclaim */
+	/*
+	 * Completes requests zswap waits for during reclaim. Unbound: the
+	 * submitter of an asynchronous request may wait for it on its CPU, so
+	 * the work that completes it must not be tied to that CPU.
+	 */
 	iaa_poll_wq = alloc_workqueue("iaa_crypto_poll",
-				      WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
+				      WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
 	if (!iaa_poll_wq) {
 		ret = -ENOMEM;
 		goto err_sw;

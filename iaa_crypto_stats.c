@@ -37,6 +37,7 @@ static const char * const iaa_stat_names[IAA_STAT_NR] = {
 	[IAA_STAT_VERIFY_FAIL]		= "total_verify_failures",
 	[IAA_STAT_BOUNCED]		= "total_bounced_requests",
 	[IAA_STAT_REROUTED]		= "total_rerouted_requests",
+	[IAA_STAT_HANDED_OVER]		= "total_handed_over_requests",
 };
 
 static u64 iaa_stat_sum(enum iaa_stat stat)

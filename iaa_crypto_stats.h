@@ -31,6 +31,7 @@ enum iaa_stat {
 	IAA_STAT_VERIFY_FAIL,		/* compress output failed verification */
 	IAA_STAT_BOUNCED,		/* scatterlists linearised for the device */
 	IAA_STAT_REROUTED,		/* chosen wq full: another wq used */
+	IAA_STAT_HANDED_OVER,		/* a spinning caller's request to the poller */
 	IAA_STAT_NR
 };
 

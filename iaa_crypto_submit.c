@@ -6,7 +6,12 @@
  * writes the descriptor to the wq portal. How the end is noticed depends on
  * the transform's mode, but every way ends in iaa_req_done():
  *
- *   sync	the submitter polls the completion record, up to the timeout;
+ *   sync	the submitter polls the completion record, up to the timeout.
+ *		A submitter that may not sleep spins for at most
+ *		iaa_wait_ns(false); if it gave a callback, for only
+ *		IAA_HANDOVER_SPIN_NS, after which the poller takes the request
+ *		over as in async mode (iaa_req_hand_over()). A request without
+ *		a callback is always in this mode (iaa_crypto_alg.c);
  *   async	the request waits on the wq's pending list; the wq's poller
  *		work item polls the records of everything pending there;
  *   async_irq	the descriptor asks for an interrupt; idxd's wq interrupt
@@ -35,6 +40,12 @@
 #include "iaa_crypto.h"
 #include "iaa_crypto_desc.h"
 
+/*
+ * A caller that may not sleep but gave a callback spins this long for its
+ * descriptor, then hands the request to the wq's poller (see
+ * iaa_req_hand_over()).
+ */
+#define IAA_HANDOVER_SPIN_NS	(2 * NSEC_PER_MSEC)
 /* Poller pacing while requests without interrupt are pending */
 #define IAA_POLL_SLEEP_MIN_US	5
 #define IAA_POLL_SLEEP_MAX_US	20
@@ -184,12 +195,14 @@ void iaa_req_release_hw(struct iaa_req *r)
 }
 
 /*
- * Spin on the completion record of a stage polled inline, at most for the
- * request timeout. The clock is read only every IAA_POLL_CLOCK_EVERY checks,
+ * Spin on the completion record of a stage polled inline: at most for the
+ * request timeout if the caller may sleep (then rescheduling now and then),
+ * and at most for iaa_wait_ns(false) if it may not - it may be spinning with
+ * preemption off. The clock is read only every IAA_POLL_CLOCK_EVERY checks,
  * and the timeout counts from the first reading, a few checks after the
  * submission.
  */
-static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
+static int iaa_desc_poll_for(struct iaa_req *r, u64 wait_ns, bool may_sleep)
 {
 	unsigned int spins = 0;
 	u64 now, deadline = 0;
@@ -201,7 +214,7 @@ static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
 		}
 		now = ktime_get_ns();
 		if (!deadline)
-			deadline = now + iaa_timeout_ns();
+			deadline = now + wait_ns;
 		else if (now > deadline)
 			return -ETIMEDOUT;
 		if (may_sleep)
@@ -210,13 +223,19 @@ static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
 	return 0;
 }
 
+static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
+{
+	return iaa_desc_poll_for(r, iaa_wait_ns(may_sleep), may_sleep);
+}
+
 /**
  * iaa_req_settle - finish @r after the end of its current stage
  * @r: the request
  * @err: as for iaa_req_done()
  * @may_sleep: the caller allows rescheduling while polling
  *
- * A further stage (verify) is polled here, right after its submission.
+ * A further stage (verify) is polled here, right after its submission, for
+ * at most iaa_wait_ns(@may_sleep).
  *
  * Return: the final result of @r. An asynchronous request has been completed
  * through its callback and must not be touched any more.
@@ -235,10 +254,49 @@ int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 	return ret;
 }
 
+/*
+ * The device is slow for a caller that spins with preemption possibly off
+ * but can take a callback (zswap): the wq's poller, which may sleep and is
+ * not tied to this CPU, takes the request over as if it had been submitted
+ * in async mode, with what is left of timeout_ms, and completes it through
+ * the callback. A slow device then costs the caller a short spin, and the
+ * request still gets the whole timeout before it counts as timed out.
+ */
+static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
+{
+	struct iaa_slot *slot = iaa_req_slot(r);
+	struct iaa_queue *q = r->queue;
+	u64 tmo = iaa_timeout_ns();
+	unsigned long flags;
+
+	r->async = true;
+	r->polled = true;
+	r->deadline_ns = ktime_get_ns() + (tmo > spun_ns ? tmo - spun_ns : 0);
+	iaa_stat_inc(IAA_STAT_HANDED_OVER);
+	/* @q must outlive a completion of @r racing with the code below */
+	percpu_ref_get(&q->ref);
+	spin_lock_irqsave(&q->lock, flags);
+	slot->owner = r;
+	list_add_tail(&r->pending_link, &q->pending);
+	q->nr_polled++;
+	spin_unlock_irqrestore(&q->lock, flags);
+	/* @r may be complete and gone from here on */
+	mod_delayed_work(iaa_poll_wq, &q->poll, 0);
+	percpu_ref_put(&q->ref);
+	return -EINPROGRESS;
+}
+
 static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
 {
-	int err = iaa_desc_poll(r, may_sleep);
+	int err;
 
+	if (!may_sleep && r->areq->base.complete) {
+		err = iaa_desc_poll_for(r, IAA_HANDOVER_SPIN_NS, false);
+		if (err)
+			return iaa_req_hand_over(r, IAA_HANDOVER_SPIN_NS);
+	} else {
+		err = iaa_desc_poll(r, may_sleep);
+	}
 	r->desc_owned = !err;
 	return iaa_req_settle(r, err, may_sleep);
 }
@@ -408,6 +466,7 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 		return;
 	}
 
+	/* From idxd's wq interrupt thread or one of its work items */
 	r->desc_owned = free_desc;
 	iaa_req_settle(r, type == IDXD_COMPLETE_ABORT ? -ECANCELED : 0, false);
 }

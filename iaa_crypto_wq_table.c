@@ -22,7 +22,8 @@
  * reads it without any lock. A CPU whose wq has no free descriptor moves the
  * request to the least loaded other wq, of its own home node first; only
  * when every wq is full does the submitter wait, and never for longer than
- * the request timeout. debugfs iaa-crypto/wq_table shows the mapping.
+ * iaa_wait_ns(): the request timeout, or less for a submitter that may not
+ * sleep. debugfs iaa-crypto/wq_table shows the mapping.
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
@@ -395,9 +396,12 @@ out:
  * @descp: the descriptor, allocated from the returned wq
  * @may_sleep: the caller allows rescheduling while every wq is full
  *
+ * While every wq is full the caller waits, for at most iaa_wait_ns(): the
+ * request timeout if it may sleep, a much shorter bound if it may not.
+ *
  * Return: the wq, with a reference the request drops when it finishes
  * (iaa_queue_put()), or NULL when no wq can take the request: none bound or
- * usable, or every wq stayed full for the whole request timeout.
+ * usable, or every wq stayed full for that whole wait.
  */
 struct iaa_queue *iaa_wq_table_get(struct idxd_desc **descp, bool may_sleep)
 {
@@ -412,7 +416,7 @@ struct iaa_queue *iaa_wq_table_get(struct idxd_desc **descp, bool may_sleep)
 			return q;
 
 		if (!deadline)
-			deadline = ktime_get_ns() + iaa_timeout_ns();
+			deadline = ktime_get_ns() + iaa_wait_ns(may_sleep);
 		else if (ktime_get_ns() > deadline)
 			return NULL;
 

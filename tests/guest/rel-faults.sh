@@ -9,12 +9,18 @@
 #     after a device error, the software fallback's;
 #   - nothing is written past dlen, nor - by a descriptor completing after its timeout - into
 #     the destination after the request was over (a page-sized one, kept in the descriptor's
-#     bounce area; then two 16 KiB ones, written in place and drained before the end; then a
-#     hung device whose drain vanishes too: the hazard is reported);
+#     bounce area; then two 16 KiB ones, written in place and drained before the end; then
+#     16 KiB and 64 KiB ones on a hung device, which completes neither the descriptor nor the
+#     drain in time: the driver stops its DMA, and the late completion finds DMA off);
+#   - after a hung device, unbinding its wq, removing iaa_crypto and loading it again work
+#     (the driver resets the device); the device is then reconfigured and works;
 #   - the driver's debugfs statistics count the fault once, under its kind (and a failed verify
 #     once under total_verify_failures; a decompress retried in software once under
 #     total_sw_decomp_calls), and nothing else;
-#   - the device counts every rule firing (qom-get injected).
+#   - the device counts every rule firing (qom-get injected);
+#   - a caller that cannot sleep (no CRYPTO_TFM_REQ_MAY_SLEEP) never waits long, whatever
+#     timeout_ms (60000 there): a descriptor that never completes, and a wq with no free
+#     descriptor, end its request after 100 ms to 0.5 s.
 # A wq whose descriptor never completed (never, late past the timeout, halt) must be out of
 # service until rebound: the case checks that and rebinds it
 # (after a halt: a function-level reset and the device's configuration restored; 6.12's idxd
@@ -73,7 +79,7 @@ for r in $(rows | awk '{ print $1 }'); do
 	[ -z "$want_rows" ] || echo " $want_rows " | grep -q " $r " || continue
 	nrows=$((nrows + 1))
 done
-plan $((nrows * 10 + 6))
+plan $((nrows * 10 + 26))
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 modprobe deflate 2>/dev/null
@@ -239,24 +245,361 @@ for op in comp decomp; do
 	fi
 done
 
-# A hung device: the descriptor and the drain sent after it both vanish. The request still
-# ends (timeout plus drain timeout), the kernel log names the hazard, and the wq goes out of
-# service until rebound.
+# A hung device: neither the request's descriptor nor the drain sent after it completes while
+# the driver waits for them (timeout_ms, then twice that for the drain), for destinations the
+# driver writes in place (16 KiB and 64 KiB, larger than a page). Before the request ends the
+# driver must stop the device's DMA (bus mastering off), take its wqs out of service and say so;
+# it resets the device timeout_ms later, or at once when a wq of it is unbound. Here both
+# descriptors do complete, late: half a timeout after the request ended and half a timeout
+# before that reset, so they must find DMA off. The device runs the request's descriptor and
+# fails it, its memory accesses refused (its descs-failed counts it, descs-aborted does not),
+# then the drain, whose record cannot be written either; nothing changes in the destination
+# for 1.5 timeouts after the end. Then the driver's teardown must not hang on the stopped
+# device: wq0.0 is unbound, iaa_crypto removed and loaded again, the device reset and
+# configured again (iaa_reset), and a request runs on it. Then bus mastering turned on again
+# behind the driver's back, a device with two wqs, and a device whose descriptor and drain
+# never complete with timeout_ms raised to 60 s after the stop: the unbind resets it at once.
+hung_tmo=1000
+hung_late=$((hung_tmo * 7 / 2))
+# the model completes a drain after what is ahead of it, then adds its own late=
+hung_drain_late=$((hung_tmo / 10))
+hung_post=$((hung_tmo * 3 / 2))
+stop_msg='completes nothing, not even a drain: bus mastering off'
+reset_msg='reset (FLR), bus mastering on again'
+
+# hung_setup: what the suite's setup does, after iaa_crypto was loaded again
+hung_setup() {
+	echo "$hung_tmo" >$PARAM && echo 1 >$DRV/verify_compress &&
+		insmod $MODDIR/updates/iaa_stress.ko || return 1
+	for _m in $modes; do
+		echo $_m >$DRV/sync_mode && stress tfm $_m | grep -q driver=deflate-iaa || return 1
+	done
+	echo sync >$DRV/sync_mode
+}
+
+# hung_teardown: unbind wq0.0, rmmod iaa_crypto and load it again, each bounded, then the
+# device reset and rebound and the setup restored; prints "MS|REASONS", MS the unbind's time
+hung_teardown() {
+	_w=
+	stress free all >/dev/null && rmmod iaa_stress || _w="$_w removing iaa_stress failed;"
+	_t0=$(ms_now)
+	[ ! -e $DRV/wq0.0 ] || tmo 60 sh -c "echo wq0.0 >$DRV/unbind" ||
+		_w="$_w unbinding wq0.0 failed or hung;"
+	_t1=$(ms_now)
+	tmo 60 rmmod iaa_crypto || _w="$_w rmmod iaa_crypto failed or hung;"
+	tmo 60 insmod $MODDIR/updates/iaa_crypto.ko || _w="$_w loading iaa_crypto again failed;"
+	iaa_reset iax0 || _w="$_w device reset and rebind failed;"
+	hung_setup || _w="$_w setup after the reload failed;"
+	echo "$((_t1 - _t0))|$_w"
+}
+
+# hung_works: a request on the recovered device completes there
+hung_works() {
+	iaa_snap a
+	_c0=$(qom_get descs-completed)
+	_r=$(stress one sync comp 16384 11)
+	iaa_snap b
+	requests=$((requests + 1))
+	[ "$(kv err "$_r")" = 0 ] && [ "$(kv data "$_r")" = ok ] &&
+		[ $((b_sw_comp_calls - a_sw_comp_calls)) = 0 ] && [ "$(qom_get descs-completed)" -gt "$_c0" ] &&
+		grep -q 'iax0/wq0.0' $T
+}
+
+echo "$hung_tmo" >$PARAM
+for c in sync:comp:16384 sync:decomp:65536 async_irq:comp:65536 async:decomp:16384; do
+	m=${c%%:*} op=${c#*:} sz=${op#*:} op=${op%%:*}
+	rule_op=compress
+	[ $op = comp ] || rule_op=decompress
+	want=ETIMEDOUT
+	[ $op = comp ] || want=0
+	name="hung device, $m $op, $((sz / 1024)) KiB destination"
+	log0=$(dmesg | wc -l)
+	f0=$(qom_get descs-failed) a0=$(qom_get descs-aborted)
+	inject "op=$rule_op,late=${hung_late}ms"
+	inject "op=drain,late=${hung_drain_late}ms"
+	r=$(stress one $m $op $sz 13 $hung_post)
+	f1=$(qom_get descs-failed) a1=$(qom_get descs-aborted)
+	requests=$((requests + 1))
+	log=$(dmesg | tail -n +$((log0 + 1)))
+	why=
+	[ "$(kv err "$r")" = $want ] || why="$why errno $(kv err "$r"), want $want;"
+	[ "$(kv guard "$r")" = ok ] || { why="$why wrote past dlen;"; bad_guard=$((bad_guard + 1)); }
+	[ $want != 0 ] || [ "$(kv data "$r")" = ok ] ||
+		{ why="$why data differs;"; mismatches=$((mismatches + 1)); }
+	[ "$(kv post "$r")" = ok ] || why="$why destination written after the request was over;"
+	[ $((f1 - f0)) = 1 ] && [ $((a1 - a0)) = 0 ] ||
+		why="$why the late descriptor did not run into DMA off (device: failed +$((f1 - f0)), aborted +$((a1 - a0)));"
+	grep -q 'iax0/wq0.0' $T && why="$why wq0.0 still in service;"
+	echo "$log" | grep -q "$stop_msg" || why="$why no stop in the log;"
+	echo "$log" | grep -q "$reset_msg" || why="$why no reset in the log;"
+	if [ -z "$why" ]; then
+		ok "$name: $(kv err "$r"), DMA stopped, late write refused, nothing written after"
+	else
+		not_ok "$name:$why"
+		note "  result: $r"
+		note "  log: $(echo "$log" | tail -n 4 | tr '\n' ' ')"
+	fi
+	out=$(hung_teardown)
+	why=${out#*|}
+	hung_works || why="$why no request on the device afterwards;"
+	if [ -z "$why" ]; then
+		ok "$name: unbind (${out%%|*} ms), rmmod, reload, device reset and rebound, request on it"
+	else
+		not_ok "$name: teardown:$why"
+	fi
+done
+
+# The same stop, then bus mastering turned on again behind the driver's back (a write to the
+# command register through sysfs). A request that was in flight on the device when it was
+# stopped times out after that: its fence must read the command register rather than trust the
+# stop, turn bus mastering off again and say so, so that its own late descriptor finds DMA off.
+# timeout_ms goes to 60 s after the stop, so that the reset waits for the unbind.
+bm_file=$(dirname "$(readlink -f /sys/bus/dsa/devices/iax0)")/config
+bm_lo() { dd if=$bm_file bs=1 skip=4 count=1 2>/dev/null | od -An -tu1 | tr -d ' '; }
+bm_on() {
+	printf "\\$(printf %o $(($(bm_lo) | 4)))" |
+		dd of=$bm_file bs=1 seek=4 count=1 conv=notrunc 2>/dev/null
+}
+secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+name="hung device, bus mastering turned on again, then a timeout, sync comp, 16 KiB destination"
+h=$((hung_tmo * 2))
+log0=$(dmesg | wc -l)
+f0=$(qom_get descs-failed) a0=$(qom_get descs-aborted)
+echo $h >$PARAM
+# the first request and its drain vanish: the stop at 3 timeouts; the second request is
+# submitted at 2.5, times out at 3.5 and completes at 4.5; bus mastering on again at 3.25
+inject "op=compress,never"
+inject "op=drain,never"
+inject "op=compress,every=2,count=1,late=$((h * 2))ms"
+stress start sync comp 16384 14 >/dev/null
+(
+	sleep "$(secs $((h * 325 / 100)))"
+	echo 60000 >$PARAM
+	bm_on
+) &
+sleep "$(secs $((h * 25 / 10)))"
+r=$(stress one sync comp 16384 15 $((h * 2)))
+ra=$(stress wait)
+wait
+f1=$(qom_get descs-failed) a1=$(qom_get descs-aborted)
+requests=$((requests + 2))
+log=$(dmesg | tail -n +$((log0 + 1)))
+why=
+[ "$(kv err "$ra")" = ETIMEDOUT ] || why="$why first request: $ra;"
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+[ "$(kv guard "$r")" = ok ] || { why="$why wrote past dlen;"; bad_guard=$((bad_guard + 1)); }
+[ "$(kv post "$r")" = ok ] || why="$why destination written after the request was over;"
+[ $((f1 - f0)) = 1 ] && [ $((a1 - a0)) = 0 ] ||
+	why="$why the late descriptor did not run into DMA off (device: failed +$((f1 - f0)), aborted +$((a1 - a0)));"
+[ $(($(bm_lo) & 4)) = 0 ] || why="$why bus mastering on;"
+echo "$log" | grep -q "$stop_msg" || why="$why no stop in the log;"
+echo "$log" | grep -q 'bus mastering of the stopped device is on again' ||
+	why="$why bus mastering not found on again;"
+echo "$log" | grep -q "$reset_msg" && why="$why reset before the unbind;"
+if [ -z "$why" ]; then
+	ok "$name: turned off again, late write refused, nothing written after"
+else
+	not_ok "$name:$why"
+	note "  results: $ra / $r"
+	note "  log: $(echo "$log" | tail -n 4 | tr '\n' ' ')"
+fi
+# a rule left over (a request that missed its timing) must not hit the requests after
+inject clear
+out=$(hung_teardown)
+why=${out#*|}
+hung_works || why="$why no request on the device afterwards;"
+if [ -z "$why" ]; then
+	ok "$name: unbind resets it (${out%%|*} ms), rmmod, reload, device reset and rebound"
+else
+	not_ok "$name: teardown:$why"
+fi
+
+# A hung device with two wqs bound: the stop takes both out of service, and the other wq, where
+# nothing timed out, is held for the recovery too: unbinding it resets the device at once (with
+# timeout_ms at 60 s after the stop) instead of sending idxd's commands to a device without bus
+# mastering, which would never return.
+name="hung device with two wqs"
+why=
+tmo 60 sh -c "echo wq0.0 >$DRV/unbind" && tmo 60 sh -c "echo iax0 >/sys/bus/dsa/drivers/idxd/unbind" &&
+	echo 0 >/sys/bus/dsa/devices/iax0/engine0.0/group_id &&
+	wq_config wq0.0 64 && wq_config wq0.1 64 &&
+	tmo 60 sh -c "echo iax0 >/sys/bus/dsa/drivers/idxd/bind" &&
+	wq_config wq0.0 && tmo 60 sh -c "echo wq0.0 >$DRV/bind" &&
+	wq_config wq0.1 && tmo 60 sh -c "echo wq0.1 >$DRV/bind" || why="$why two wqs could not be set up;"
+[ "$(grep -c 'iax0/wq0.0 iax0/wq0.1' $T)" = "$(grep -c . $T)" ] || why="$why not both in the wq table;"
+echo "$hung_tmo" >$PARAM
+log0=$(dmesg | wc -l)
+inject "op=compress,late=${hung_late}ms"
+inject "op=drain,late=${hung_drain_late}ms"
+r=$(stress one sync comp 16384 16)
+echo 60000 >$PARAM
+requests=$((requests + 1))
+log=$(dmesg | tail -n +$((log0 + 1)))
+hung=$(echo "$log" | sed -n "s/.*crypto \(wq0\.[01]\): device $stop_msg.*/\1/p" | head -n 1)
+other=wq0.0
+[ "$hung" = wq0.0 ] && other=wq0.1
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+[ -n "$hung" ] || why="$why no stop in the log;"
+grep -q iax0 $T && why="$why a wq of iax0 still in service: $(tr '\n' ' ' <$T);"
+echo "$log" | grep -q "crypto $other: its device completes nothing: wq out of service" ||
+	why="$why $other not reported out of service;"
+echo "$log" | grep -q "$reset_msg" && why="$why reset before the unbind;"
+[ -z "$why" ] && ok "$name: $hung timed out, both out of service" || not_ok "$name:$why"
+why=
+t0=$(ms_now)
+tmo 60 sh -c "echo $other >$DRV/unbind" || why="$why unbinding $other failed or hung;"
+t1=$(ms_now)
+dmesg | tail -n +$((log0 + 1)) | grep -q "$reset_msg" || why="$why no reset in the log;"
+[ $((t1 - t0)) -lt 10000 ] || why="$why the unbind took $((t1 - t0)) ms;"
+inject clear
+out=$(hung_teardown)
+why="$why${out#*|}"
+hung_works || why="$why no request on the device afterwards;"
+if [ -z "$why" ]; then
+	ok "$name: unbinding $other resets it ($((t1 - t0)) ms), rmmod, reload, device reset and rebound"
+else
+	not_ok "$name: teardown:$why"
+fi
+
 log0=$(dmesg | wc -l)
 inject "op=compress,never"
 inject "op=drain,never"
 r=$(stress one sync comp 16384 7)
 requests=$((requests + 1))
-oos=0
-grep -q 'iax0/wq0.0' $T || oos=1
-wq_rebind wq0.0 || note "rebind failed"
-if [ "$(kv err "$r")" = ETIMEDOUT ] && [ "$(kv guard "$r")" = ok ] && [ $oos = 1 ] &&
-	dmesg | tail -n +$((log0 + 1)) | grep -q 'completes nothing, not even a drain: it may still write'; then
-	ok "never + drain never, sync comp, 16 KiB destination: ETIMEDOUT, hang reported, wq out of service"
+echo 60000 >$PARAM
+log=$(dmesg | tail -n +$((log0 + 1)))
+why=
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+[ "$(kv guard "$r")" = ok ] || { why="$why wrote past dlen;"; bad_guard=$((bad_guard + 1)); }
+grep -q 'iax0/wq0.0' $T && why="$why wq0.0 still in service;"
+echo "$log" | grep -q "$stop_msg" || why="$why no stop in the log;"
+echo "$log" | grep -q "$reset_msg" && why="$why reset before the unbind;"
+name="never + drain never, sync comp, 16 KiB destination"
+[ -z "$why" ] && ok "$name: ETIMEDOUT, DMA stopped, wq out of service" || not_ok "$name:$why"
+out=$(hung_teardown)
+why=${out#*|}
+dmesg | tail -n +$((log0 + 1)) | grep -q "$reset_msg" || why="$why no reset in the log;"
+[ "${out%%|*}" -lt 10000 ] || why="$why the unbind took ${out%%|*} ms, not reset at once;"
+hung_works || why="$why no request on the device afterwards;"
+if [ -z "$why" ]; then
+	ok "$name, timeout_ms then 60000: unbind resets it at once (${out%%|*} ms), rmmod, reload, rebound"
 else
-	not_ok "never + drain never, sync comp, 16 KiB destination: $r (out of service: $oos)"
-	note "  log: $(dmesg | tail -n +$((log0 + 1)) | tail -n 3 | tr '\n' ' ')"
+	not_ok "$name, timeout_ms then 60000: teardown:$why"
 fi
+echo "$tmo_ms" >$PARAM
+# A caller that cannot sleep and gives no callback (CRYPTO_TFM_REQ_MAY_BACKLOG without
+# MAY_SLEEP, as zram's backend; here with preemption off as well): with timeout_ms 60000 it
+# still never spins for more than the driver's bound for such callers (100 ms), neither
+# polling a descriptor that never completes
+# (the timeout is then handled as for anyone: compress ETIMEDOUT, decompress in software, wq out
+# of service) nor waiting for a free descriptor while the only one is busy (the request then
+# runs in software). A driver that waited timeout_ms takes a minute here.
+ns_min_us=100000 ns_max_us=500000
+echo 60000 >$PARAM
+for op in comp decomp verify; do
+	rule_op=compress
+	[ $op = comp ] || rule_op=decompress
+	[ $op = decomp ] && req=decomp || req=comp
+	[ $op = decomp ] && want=0 || want=ETIMEDOUT
+	iaa_snap a
+	inject "op=$rule_op,never"
+	r=$(stress one sync $req $size 21 0 nosleep-nocb)
+	iaa_snap b
+	requests=$((requests + 1))
+	oos=0
+	grep -q 'iax0/wq0.0' $T || oos=1
+	wq_rebind wq0.0 || note "rebind failed"
+	us=$(kv us "$r")
+	why=
+	[ "$(kv err "$r")" = $want ] || why="$why errno $(kv err "$r"), want $want;"
+	[ "$(kv guard "$r")" = ok ] || why="$why wrote past dlen;"
+	[ $want != 0 ] || [ "$(kv data "$r")" = ok ] || why="$why data differs;"
+	[ "${us:-0}" -ge $ns_min_us ] || why="$why returned after $us us, before the bound;"
+	[ "${us:-$ns_max_us}" -lt $ns_max_us ] || why="$why took $us us;"
+	[ $((b_completion_timeout_errors - a_completion_timeout_errors)) = 1 ] ||
+		why="$why timeout +$((b_completion_timeout_errors - a_completion_timeout_errors)), want +1;"
+	[ $oos = 1 ] || why="$why wq0.0 still in service;"
+	if [ -z "$why" ]; then
+		ok "never, caller that cannot sleep, sync $op, timeout_ms 60000: $(kv err "$r") in $us us"
+	else
+		not_ok "never, caller that cannot sleep, sync $op, timeout_ms 60000:$why"
+		note "  result: $r"
+	fi
+done
+# every wq full: wq0.0 with one descriptor, held for 3 s by a request that may sleep
+why=
+iaa_reset iax0 1 || why="$why resizing wq0.0 failed;"
+inject "op=compress,late=3s"
+stress start sync comp $size 22 >/dev/null
+for i in $(seq 1 50); do
+	[ "$(cat /sys/bus/dsa/devices/wq0.0/occupancy 2>/dev/null)" = 1 ] && break
+	sleep 0.1
+done
+iaa_snap a
+r=$(stress one sync comp $size 23 0 nosleep)
+iaa_snap b
+rb=$(stress wait)
+requests=$((requests + 2))
+iaa_reset iax0 || why="$why device reset failed;"
+us=$(kv us "$r")
+[ "$(kv err "$r")" = 0 ] && [ "$(kv data "$r")" = ok ] && [ "$(kv guard "$r")" = ok ] ||
+	why="$why result $r;"
+[ "${us:-0}" -ge $ns_min_us ] || why="$why returned after $us us, before the bound;"
+[ "${us:-$ns_max_us}" -lt $ns_max_us ] || why="$why took $us us;"
+[ $((b_sw_comp_calls - a_sw_comp_calls)) = 1 ] ||
+	why="$why sw_comp_calls +$((b_sw_comp_calls - a_sw_comp_calls)), want +1;"
+[ "$(kv err "$rb")" = 0 ] || why="$why the request holding the descriptor: $rb;"
+if [ -z "$why" ]; then
+	ok "wq full, caller that cannot sleep, timeout_ms 60000: software after $us us"
+else
+	not_ok "wq full, caller that cannot sleep, timeout_ms 60000:$why"
+fi
+echo "$tmo_ms" >$PARAM
+
+# A caller that cannot sleep but gives a callback (zswap's way) spins for a short while only
+# (2 ms), then the wq's poller takes its request over and completes it through the callback:
+# a late descriptor (half of timeout_ms) completes with the device's result and the wq stays in
+# service; a
+# descriptor that never completes ends at timeout_ms as a timeout. Either way the call returns
+# at once (here within 50 ms: TCG), far before the result.
+for c in late:0 never:ETIMEDOUT; do
+	f=${c%%:*} want=${c#*:}
+	[ $f = late ] && rule="op=compress,late=$((tmo_ms / 2))ms" || rule="op=compress,never"
+	iaa_snap a
+	inject "$rule"
+	r=$(stress one sync comp $size 24 0 nosleep)
+	iaa_snap b
+	requests=$((requests + 1))
+	oos=0
+	grep -q 'iax0/wq0.0' $T || oos=1
+	[ $oos = 0 ] || wq_rebind wq0.0 || note "rebind failed"
+	us=$(kv us "$r") cus=$(kv call_us "$r")
+	why=
+	[ "$(kv err "$r")" = $want ] || why="$why errno $(kv err "$r"), want $want;"
+	[ "$(kv guard "$r")" = ok ] || why="$why wrote past dlen;"
+	[ $want != 0 ] || [ "$(kv data "$r")" = ok ] || why="$why data differs;"
+	[ "${cus:-50000}" -lt 50000 ] || why="$why the call took $cus us to return;"
+	[ $((b_handed_over_requests - a_handed_over_requests)) = 1 ] ||
+		why="$why handed over +$((b_handed_over_requests - a_handed_over_requests)), want +1;"
+	if [ $f = late ]; then
+		[ "${us:-0}" -ge $((tmo_ms * 400)) ] || why="$why completed after $us us, before the device did;"
+		[ $((b_completion_timeout_errors - a_completion_timeout_errors)) = 0 ] ||
+			why="$why counted as a timeout;"
+		[ $oos = 0 ] || why="$why wq0.0 out of service;"
+	else
+		[ "${us:-0}" -ge $((tmo_ms * 900)) ] || why="$why ended after $us us, before timeout_ms;"
+		[ $((b_completion_timeout_errors - a_completion_timeout_errors)) = 1 ] ||
+			why="$why timeout +$((b_completion_timeout_errors - a_completion_timeout_errors)), want +1;"
+		[ $oos = 1 ] || why="$why wq0.0 still in service;"
+	fi
+	if [ -z "$why" ]; then
+		ok "$f, caller that cannot sleep with a callback: returned in $cus us, handed over, $(kv err "$r") after $us us"
+	else
+		not_ok "$f, caller that cannot sleep with a callback:$why"
+		note "  result: $r"
+	fi
+done
+
 injected=$(($(qom_get injected) - inj0))
 warnings=$(warn_count)
 kw=$(known_warnings)

@@ -13,15 +13,23 @@
  *   tfm NAME                 allocate a transform of alg now and call it NAME: deflate-iaa
  *                            reads sync_mode and verify_compress when a transform is made
  *   free NAME|all            free transforms (never one a lost request may still use)
- *   one NAME OP SIZE SEED [POST]  one request, OP comp or decomp, on SIZE bytes of text made
- *                            from SEED. comp: into a page (as zswap does) or, for more than a
- *                            page, 2 * SIZE + 256 bytes, the output checked by inflating
- *                            it; decomp: a zlib stream (4 KiB window) of the
+ *   one NAME OP SIZE SEED [POST [nosleep|nosleep-nocb]]
+ *                            one request, OP comp or decomp, on SIZE bytes of text made from
+ *                            SEED. comp: into a page (as zswap does) or,
+ *                            for more than a page, 2 * SIZE + 256 bytes, the output checked
+ *                            by inflating it; decomp: a zlib stream (4 KiB window) of the
  *                            data into exactly SIZE bytes. Result: err= dlen= data= guard=
- *                            us= (time it took) post=: with POST (ms), the destination is
- *                            filled with a pattern once the request is over, and must stay
- *                            untouched for POST ms (ok), else bad
- *   start NAME OP SIZE SEED [POST]  the same in a kernel thread; "wait" gives its result
+ *                            us= (time it took) call_us= (time the compress or decompress
+ *                            call took to return) post=: with POST (ms, 0 for none), the
+ *                            destination is filled with a pattern once the request is over,
+ *                            and must stay untouched for POST ms (ok), else bad. nosleep: the
+ *                            request has CRYPTO_TFM_REQ_MAY_BACKLOG but not MAY_SLEEP (as
+ *                            zswap's), and compress()/decompress() is called with preemption
+ *                            disabled; nosleep-nocb: the same without a completion callback
+ *                            (as zram's backend calls)
+ *   start NAME OP SIZE SEED [POST [nosleep|nosleep-nocb]]
+ *                            the same in a kernel thread; "wait" gives its
+ *                            result
  *   workers SEED NAMES       one thread per online CPU, each pinned to its CPU whenever that
  *                            CPU is online, doing random round trips with the transforms in
  *                            NAMES (comma-separated, each NAME or NAME:WEIGHT, by which it is
@@ -55,6 +63,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include <linux/scatterlist.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -145,6 +154,8 @@ struct sreq {
 	struct acomp_req *req;
 	struct completion done;
 	int err;
+	bool nosleep;			/* no MAY_SLEEP, called with preemption off */
+	s64 call_us;			/* how long compress()/decompress() took to return */
 };
 
 static void sreq_done(void *data, int err)
@@ -182,6 +193,7 @@ static void sreq_fini(struct sreq *r)
 static int sreq_run(struct sreq *r, bool comp, struct scatterlist *src, unsigned int slen,
 		    struct scatterlist *dst, unsigned int *dlen)
 {
+	ktime_t t0;
 	int ret;
 
 	if (atomic_read(&wedged))
@@ -189,7 +201,13 @@ static int sreq_run(struct sreq *r, bool comp, struct scatterlist *src, unsigned
 	acomp_request_set_params(r->req, src, dst, slen, *dlen);
 	reinit_completion(&r->done);
 	r->err = -EINPROGRESS;
+	t0 = ktime_get();
+	if (r->nosleep)
+		preempt_disable();
 	ret = comp ? crypto_acomp_compress(r->req) : crypto_acomp_decompress(r->req);
+	if (r->nosleep)
+		preempt_enable();
+	r->call_us = ktime_us_delta(ktime_get(), t0);
 	if (ret == -EINPROGRESS || ret == -EBUSY) {
 		if (!wait_for_completion_timeout(&r->done, msecs_to_jiffies(wait_ms))) {
 			if (atomic_inc_return(&wedged) == 1)
@@ -812,7 +830,9 @@ struct one {
 	unsigned int size;
 	u64 seed;
 	unsigned int post_ms;
-	char res[160];
+	bool nosleep;
+	bool nocb;
+	char res[192];
 };
 
 #define POST_BYTE	0x3c
@@ -859,6 +879,11 @@ static void one_run(struct one *o)
 	err = -ENOMEM;
 	if (!data || !in || !dst || zref_init(&z, !o->comp) || sreq_init(&req, o->nt->tfm))
 		goto out;
+	if (o->nosleep) {
+		req.nosleep = true;
+		acomp_request_set_callback(req.req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+					   o->nocb ? NULL : sreq_done, &req);
+	}
 	fill(data, n, PAT_TEXT, &r);
 	if (o->comp) {
 		memcpy(in, data, n);
@@ -884,8 +909,9 @@ static void one_run(struct one *o)
 	} else if (!err) {
 		data_ok = dlen == n && !memcmp(dst, data, n) ? "ok" : "bad";
 	}
-	scnprintf(o->res, sizeof(o->res), "err=%s dlen=%u data=%s guard=%s us=%lld post=%s\n",
-		  ename(err), err ? 0 : dlen, data_ok, guard ? "ok" : "bad", us,
+	scnprintf(o->res, sizeof(o->res),
+		  "err=%s dlen=%u data=%s guard=%s us=%lld call_us=%lld post=%s\n",
+		  ename(err), err ? 0 : dlen, data_ok, guard ? "ok" : "bad", us, req.call_us,
 		  one_post(o, dst, cap + GUARD));
 	sreq_fini(&req);
 	kfree(data);
@@ -939,9 +965,14 @@ static int parse_one(char **args, struct one *o)
 {
 	char *name = strsep(args, " "), *op = strsep(args, " ");
 	char *size = strsep(args, " "), *seed = strsep(args, " "), *post = strsep(args, " ");
+	char *flag = strsep(args, " ");
 
 	if (!name || !op || !size || !seed || (post && kstrtouint(post, 0, &o->post_ms)))
 		return -EINVAL;
+	if (flag && strcmp(flag, "nosleep") && strcmp(flag, "nosleep-nocb"))
+		return -EINVAL;
+	o->nosleep = !!flag;
+	o->nocb = flag && !strcmp(flag, "nosleep-nocb");
 	o->nt = tfm_find(name);
 	if (!o->nt || (strcmp(op, "comp") && strcmp(op, "decomp")))
 		return -EINVAL;
