@@ -83,7 +83,13 @@ $(B)/guest-extra/pagebench: $(TOP)/tests/bench/pagebench.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-initramfs: modules test-module progs
+# zram.ko from the matching linux-source with our acomp backend and recompression
+# (tools/zram: patches and build; cached by a hash of its inputs under $(B)/zram/)
+.PHONY: zram
+zram: $(KENV)
+	KVER=$(KVER) KDIR=$(KDIR) $(TOP)/tools/zram/build
+
+initramfs: modules test-module progs zram
 	$(TOP)/tools/vm/mkinitramfs
 
 # --- checkers -------------------------------------------------------------------------------
