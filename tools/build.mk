@@ -57,7 +57,16 @@ PROGS := $(patsubst $(TOP)/tests/progs/%.c,$(B)/progs/%,$(wildcard $(TOP)/tests/
 progs: $(PROGS)
 $(B)/progs/%: $(TOP)/tests/progs/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $< $(PROG_LIBS)
+# libraries of single programs (static: zlib1g-dev ships libz.a)
+$(B)/progs/afalg_acomp: PROG_LIBS := -lz -lpthread
+# the libkcapi API tests link our libkcapi.a (tools/libkcapi/build)
+KCAPI := $(B)/libkcapi/current/install/usr
+$(B)/progs/kcapi_acomp: PROG_LIBS := -I$(KCAPI)/include $(KCAPI)/lib/libkcapi.a -lz
+$(B)/progs/kcapi_acomp: $(KCAPI)/lib/libkcapi.a
+$(KCAPI)/lib/libkcapi.a: $(wildcard $(TOP)/tools/libkcapi/patches/*.patch) $(TOP)/tools/libkcapi/build
+	$(TOP)/tools/libkcapi/build
+
 
 TMOD := $(B)/test-module
 TMOD_SRC := $(wildcard $(TOP)/tests/module/*)
@@ -83,13 +92,29 @@ $(B)/guest-extra/pagebench: $(TOP)/tests/bench/pagebench.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
+# --- user space over AF_ALG: the socket type algif_acomp.ko (algif_acomp/), libkcapi ---------
+# The module is built from a copy under $(B)/algif_acomp, like the driver.
+AFALG_SRC := $(wildcard $(TOP)/algif_acomp/*.c) $(TOP)/algif_acomp/Makefile $(TOP)/algif_acomp/Kconfig
+AFALG := $(B)/algif_acomp
+.PHONY: afalg-module libkcapi
+$(AFALG)/.synced: $(AFALG_SRC)
+	mkdir -p $(AFALG)
+	cp -p $(AFALG_SRC) $(AFALG)/
+	touch $@
+afalg-module: $(KENV) $(AFALG)/.synced
+	$(MAKE) -C $(KDIR) M=$(AFALG) CONFIG_CRYPTO_USER_API_ACOMP=m $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
+# Debian's libkcapi 1.4.0 with our compression API and kcapi-comp (tools/libkcapi), cached by a
+# hash of its inputs under $(B)/libkcapi
+libkcapi:
+	$(TOP)/tools/libkcapi/build
+
 # zram.ko from the matching linux-source with our acomp backend and recompression
 # (tools/zram: patches and build; cached by a hash of its inputs under $(B)/zram/)
 .PHONY: zram
 zram: $(KENV)
 	KVER=$(KVER) KDIR=$(KDIR) $(TOP)/tools/zram/build
 
-initramfs: modules test-module progs zram
+initramfs: modules test-module progs afalg-module zram
 	$(TOP)/tools/vm/mkinitramfs
 
 # --- checkers -------------------------------------------------------------------------------

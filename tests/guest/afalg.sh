@@ -1,0 +1,135 @@
+# afalg: the AF_ALG type "acomp" (algif_acomp.ko) through raw sockets (tests/progs/afalg_acomp.c,
+# zlib as the reference), on deflate-iaa: autoload on bind, round trips 1 B to the limit, zlib's
+# 32 KiB-window streams decompressed and our output inflated by zlib, every errno, every read
+# size with canaries past the buffer, malformed streams, who may bind, the socket's memory limit,
+# aio at depth 16, sockets closed with reads in flight, a process killed mid-aio, wqs unbound
+# under aio load; then nothing leaked (module references, memory) and a clean kernel log.
+#
+# Kernel command line knobs: afalg.streams=N (malformed streams, default 100000),
+# afalg.rounds=N (aio rounds of 16, default 200).
+. /tests/lib.sh
+
+arg() { karg afalg "$1"; }
+streams=$(arg streams)
+streams=${streams:-100000}
+rounds=$(arg rounds)
+rounds=${rounds:-200}
+alg=deflate-iaa
+P=/sys/module/algif_acomp/parameters
+T=afalg_acomp
+plan 19
+
+[ -d /sys/bus/dsa/drivers/crypto ] || load_driver ours >/dev/null 2>&1
+modprobe af_alg 2>/dev/null
+dmesg_mark
+iaa_ref0=$(cat /sys/module/iaa_crypto/refcnt)
+# unreclaimable slab and free memory (KiB), after dropping what can be dropped
+memsnap() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	awk '$1 == "SUnreclaim:" { s = $2 } $1 == "MemFree:" { f = $2 } END { print s, f }' /proc/meminfo
+}
+set -- $(memsnap)
+slab0=$1 free0=$2
+
+# 1: nothing loads it but a bind of type "acomp" (af_alg's request_module("algif-acomp"))
+if [ ! -d /sys/module/algif_acomp ] && $T roundtrip $alg 64 2>/dev/null &&
+	[ -d /sys/module/algif_acomp ]; then
+	ok "algif_acomp loaded by the first bind"
+else
+	not_ok "algif_acomp loaded by the first bind"
+fi
+limit=$(cat $P/max_request_bytes 2>/dev/null)
+[ "$limit" = 65536 ] && [ "$(cat $P/group)" = -1 ] && [ "$(cat $P/allow)" = deflate ] &&
+	ok "defaults: max_request_bytes 65536, group -1, allow deflate" ||
+	not_ok "defaults: max_request_bytes '$limit', group '$(cat $P/group)', allow '$(cat $P/allow)'"
+
+t0=$(ms_now)
+check "round trips 1 B..$limit B, zlib -1/-5/-9 streams through the socket, ours through zlib" \
+	tmo 600 $T roundtrip $alg $limit
+check "bound by cra_name \"deflate\" (the highest priority: deflate-iaa)" \
+	tmo 120 $T roundtrip deflate 8192
+check "EMSGSIZE ENOSPC EBADMSG EINVAL EBUSY ENOPROTOOPT ENOENT" tmo 120 $T errno $alg $limit
+check "every read size 0..output length, nothing past the buffer" tmo 300 $T readsizes $alg
+note "$(($(ms_now) - t0)) ms"
+
+# a larger limit, up to 128 KiB, and no further
+t0=$(ms_now)
+if echo 131072 >$P/max_request_bytes && ! echo 131073 >$P/max_request_bytes 2>/dev/null &&
+	tmo 300 $T errno $alg 131072 2>/tmp/afalg.err && tmo 300 $T roundtrip $alg 131072 2>>/tmp/afalg.err; then
+	ok "max_request_bytes 131072: the limit and its errors follow, 131073 refused"
+else
+	not_ok "max_request_bytes 131072: the limit and its errors follow, 131073 refused"
+	head -n 30 /tmp/afalg.err | sed 's/^/    # /'
+fi
+echo 65536 >$P/max_request_bytes
+note "$(($(ms_now) - t0)) ms"
+
+t0=$(ms_now)
+check "$streams malformed streams: no wrong result, nothing past the buffer" \
+	tmo 1200 $T fuzz $alg $streams 1
+note "$(($(ms_now) - t0)) ms"
+
+# who may bind: CAP_SYS_ADMIN, or the group the parameter names
+check "unprivileged bind refused (EPERM)" $T bind $alg 65534 65534 EPERM
+echo 65534 >$P/group
+check "bind allowed to group 65534 by the parameter" $T bind $alg 65534 65534 ok
+check "other groups still refused" $T bind $alg 65534 65533 EPERM
+echo -1 >$P/group
+
+check "SO_SNDBUF bounds the socket's buffers (ENOBUFS)" $T memlimit $alg
+
+t0=$(ms_now)
+check "aio: 16 op sockets, one io_submit, $rounds rounds checked" tmo 600 $T aio $alg 16 $rounds
+check "aio: op sockets closed with their reads in flight" tmo 600 $T aio-close $alg 16 50
+note "$(($(ms_now) - t0)) ms"
+
+# a process killed with 16 reads in flight, several times
+killed=0
+for i in 1 2 3 4 5; do
+	$T aio $alg 16 1000000 2>/dev/null &
+	pid=$!
+	sleep 1
+	kill -9 $pid && killed=$((killed + 1))
+	wait $pid 2>/dev/null
+done
+[ $killed = 5 ] && ok "process killed mid-aio (5 times)" || not_ok "process killed mid-aio ($killed of 5)"
+
+# every wq unbound and bound again under aio load: the reads complete, in software meanwhile
+$T aio $alg 16 12s 2>/tmp/afalg.aio &
+pid=$!
+sleep 1
+cycles=0
+while kill -0 $pid 2>/dev/null && [ $cycles -lt 4 ]; do
+	crypto_unbind_all && sleep 1 && crypto_rebind_all && sleep 1 || break
+	cycles=$((cycles + 1))
+done
+if wait $pid && [ $cycles = 4 ]; then
+	ok "wqs unbound under aio load ($cycles cycles): every result right"
+else
+	not_ok "wqs unbound under aio load ($cycles cycles): every result right"
+	tail -n 10 /tmp/afalg.aio | sed 's/^/    # /'
+fi
+[ -n "$(crypto_wqs)" ] || crypto_rebind_all
+
+# Nothing left. A bound socket holds algif_acomp until its last op socket's sock is freed (an
+# aio read holds that sock until it completes), and each tfm holds iaa_crypto: both refcounts
+# back and an rmmod that works mean every sock and tfm went. Pinned pages and bounce buffers:
+# free memory and unreclaimable slab back within 2 MiB (a leak per request would be far more).
+sleep 1
+ref=$(cat /sys/module/algif_acomp/refcnt)
+if [ "$ref" = 0 ] && rmmod algif_acomp &&
+	[ "$(cat /sys/module/iaa_crypto/refcnt)" = "$iaa_ref0" ]; then
+	ok "no sock or tfm left: algif_acomp refcount 0 and it unloads, iaa_crypto refcount $iaa_ref0"
+else
+	not_ok "no sock or tfm left: algif_acomp refcount $ref, iaa_crypto refcount $(cat /sys/module/iaa_crypto/refcnt) (was $iaa_ref0)"
+fi
+set -- $(memsnap)
+slab1=$1 free1=$2
+dslab=$((slab1 - slab0)) dfree=$((free0 - free1))
+msg="unreclaimable slab $slab0 -> $slab1 KiB, free memory $free0 -> $free1 KiB"
+[ $dslab -lt 2048 ] && [ $dfree -lt 2048 ] && ok "no memory left: $msg" || not_ok "no memory left: $msg"
+
+dmesg_clean && ok "kernel log clean" || not_ok "kernel log clean"
+finish
