@@ -1379,8 +1379,8 @@ static int cross_sw2alg(struct itest *t, const struct cross_case *c)
 	note("%u streams (%u of several blocks), %llu bytes, %llu compressed", nops, multi, in,
 	     outb);
 	if (t->prof->first_block)
-		note("%s: %u of %u streams of several blocks came back short, with success, at the end of their first block",
-		     t->prof->name, short_ok, multi);
+		note("%s: %u of %u streams of several blocks came back short, with success, %s",
+		     t->prof->name, short_ok, multi, "at the end of their first block");
 	print_errs(t, "errors");
 	bufs_free(&b);
 	kfree(sz);
