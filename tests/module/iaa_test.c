@@ -866,6 +866,23 @@ static int sw_deflate(struct zsw *z, const u8 *in, unsigned int len, u8 *out, un
 	return sw_deflate_ml(z, in, len, out, cap, wbits, level, strategy, flush, 0, 0);
 }
 
+/* Raw inflate (32 KiB window) of in into out, once, with flush; zlib's result */
+static int sw_inflate_once(struct zsw *z, const u8 *in, unsigned int len, u8 *out,
+			   unsigned int cap, int flush)
+{
+	struct z_stream_s *s = &z->s;
+
+	memset(s, 0, sizeof(*s));
+	s->workspace = z->iws;
+	if (zlib_inflateInit2(s, -MAX_WBITS) != Z_OK)
+		return Z_STREAM_ERROR;
+	s->next_in = (u8 *)in;
+	s->avail_in = len;
+	s->next_out = out;
+	s->avail_out = cap;
+	return zlib_inflate(s, flush);
+}
+
 /*
  * The bytes the first block of a raw deflate stream decodes to: zlib's Z_BLOCK returns at
  * the end of each block. Equals the whole output for a stream of one block.
@@ -873,21 +890,11 @@ static int sw_deflate(struct zsw *z, const u8 *in, unsigned int len, u8 *out, un
 static int sw_first_block(struct zsw *z, const u8 *in, unsigned int len, u8 *out,
 			  unsigned int cap)
 {
-	struct z_stream_s *s = &z->s;
-	int ret;
+	int ret = sw_inflate_once(z, in, len, out, cap, Z_BLOCK);
 
-	memset(s, 0, sizeof(*s));
-	s->workspace = z->iws;
-	if (zlib_inflateInit2(s, -MAX_WBITS) != Z_OK)
-		return -EINVAL;
-	s->next_in = (u8 *)in;
-	s->avail_in = len;
-	s->next_out = out;
-	s->avail_out = cap;
-	ret = zlib_inflate(s, Z_BLOCK);
 	if (ret != Z_OK && ret != Z_STREAM_END)
 		return -EBADMSG;
-	return s->total_out;
+	return z->s.total_out;
 }
 
 /*
@@ -901,15 +908,7 @@ static int sw_inflate(struct zsw *z, const u8 *in, unsigned int len, u8 *out, un
 	struct z_stream_s *s = &z->s;
 	int ret, n;
 
-	memset(s, 0, sizeof(*s));
-	s->workspace = z->iws;
-	if (zlib_inflateInit2(s, -MAX_WBITS) != Z_OK)
-		return -EINVAL;
-	s->next_in = (u8 *)in;
-	s->avail_in = len;
-	s->next_out = out;
-	s->avail_out = cap;
-	ret = zlib_inflate(s, Z_FINISH);
+	ret = sw_inflate_once(z, in, len, out, cap, Z_FINISH);
 	if (used)
 		*used = s->total_in;
 	n = s->total_out;
