@@ -24,8 +24,8 @@
 # A wq whose descriptor never completed (never, late past the timeout, halt) must be out of
 # service until rebound: the case checks that and rebinds it
 # (after a halt: a function-level reset and the device's configuration restored; 6.12's idxd
-# cannot reset a halted device itself). Only iaa0's wq0.0 is bound meanwhile. No warning in the
-# kernel log.
+# cannot reset a halted device itself). Only iaa0's wq0.0 is bound meanwhile (and wq0.1 in one
+# hung-device case). No warning in the kernel log.
 #
 # Kernel command line knobs: rel.size=N (default 4096), rel.timeout=MS (timeout_ms, 300),
 # rel.rows=LIST (row names, default all).
