@@ -216,7 +216,8 @@ static int iaa_desc_poll_for(struct iaa_req *r, u64 wait_ns, bool may_sleep)
 		if (!deadline)
 			deadline = now + wait_ns;
 		else if (now > deadline)
-			return -ETIMEDOUT;
+			/* a last look: the record may have come meanwhile */
+			return iaa_desc_finished(r->desc) ? 0 : -ETIMEDOUT;
 		if (may_sleep)
 			cond_resched();
 	}
@@ -226,32 +227,6 @@ static int iaa_desc_poll_for(struct iaa_req *r, u64 wait_ns, bool may_sleep)
 static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
 {
 	return iaa_desc_poll_for(r, iaa_wait_ns(may_sleep), may_sleep);
-}
-
-/**
- * iaa_req_settle - finish @r after the end of its current stage
- * @r: the request
- * @err: as for iaa_req_done()
- * @may_sleep: the caller allows rescheduling while polling
- *
- * A further stage (verify) is polled here, right after its submission, for
- * at most iaa_wait_ns(@may_sleep).
- *
- * Return: the final result of @r. An asynchronous request has been completed
- * through its callback and must not be touched any more.
- */
-int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
-{
-	int ret;
-
-	if (err == -ETIMEDOUT)
-		iaa_req_fence(r, may_sleep);
-
-	while ((ret = iaa_req_done(r, err)) == -EINPROGRESS) {
-		err = iaa_desc_poll(r, may_sleep);
-		r->desc_owned = !err;
-	}
-	return ret;
 }
 
 /*
@@ -286,7 +261,27 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
 	return -EINPROGRESS;
 }
 
-static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
+/**
+ * iaa_req_settle - finish @r after the end of its current stage
+ * @r: the request
+ * @err: as for iaa_req_done()
+ * @may_sleep: the caller allows rescheduling while polling
+ *
+ * A further stage (verify) is polled here, right after its submission, for
+ * at most iaa_wait_ns(@may_sleep); for a caller that may not sleep but has
+ * a callback, for IAA_HANDOVER_SPIN_NS, then the poller takes it over.
+ *
+ * Return: the final result of @r. An asynchronous request has been completed
+ * through its callback and must not be touched any more.
+ */
+/*
+ * Poll the stage of @r just submitted: for a caller that may not sleep but
+ * has a callback, only briefly before the poller takes it over.
+ *
+ * Return: 0 or -ETIMEDOUT, with r->desc_owned set accordingly, or
+ * -EINPROGRESS once handed over (@r may then be gone).
+ */
+static int iaa_req_poll_stage(struct iaa_req *r, bool may_sleep)
 {
 	int err;
 
@@ -298,6 +293,30 @@ static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
 		err = iaa_desc_poll(r, may_sleep);
 	}
 	r->desc_owned = !err;
+	return err;
+}
+
+int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
+{
+	int ret;
+
+	if (err == -ETIMEDOUT)
+		iaa_req_fence(r, may_sleep);
+
+	while ((ret = iaa_req_done(r, err)) == -EINPROGRESS) {
+		err = iaa_req_poll_stage(r, may_sleep);
+		if (err == -EINPROGRESS)
+			return err;
+	}
+	return ret;
+}
+
+static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
+{
+	int err = iaa_req_poll_stage(r, may_sleep);
+
+	if (err == -EINPROGRESS)
+		return err;
 	return iaa_req_settle(r, err, may_sleep);
 }
 

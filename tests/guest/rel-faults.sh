@@ -79,7 +79,7 @@ for r in $(rows | awk '{ print $1 }'); do
 	[ -z "$want_rows" ] || echo " $want_rows " | grep -q " $r " || continue
 	nrows=$((nrows + 1))
 done
-plan $((nrows * 10 + 26))
+plan $((nrows * 10 + 27))
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 modprobe deflate 2>/dev/null
@@ -560,11 +560,16 @@ echo "$tmo_ms" >$PARAM
 # (2 ms), then the wq's poller takes its request over and completes it through the callback:
 # a late descriptor (half of timeout_ms) completes with the device's result and the wq stays in
 # service; a
-# descriptor that never completes ends at timeout_ms as a timeout. Either way the call returns
-# at once (here within 50 ms: TCG), far before the result.
-for c in late:0 never:ETIMEDOUT; do
+# descriptor that never completes ends at timeout_ms as a timeout; a late verify stage is handed
+# over the same way. Either way the call returns at once (here within 50 ms: TCG), far before
+# the result.
+for c in late:0 never:ETIMEDOUT verify-late:0; do
 	f=${c%%:*} want=${c#*:}
-	[ $f = late ] && rule="op=compress,late=$((tmo_ms / 2))ms" || rule="op=compress,never"
+	case $f in
+	late) rule="op=compress,late=$((tmo_ms / 2))ms" ;;
+	never) rule="op=compress,never" ;;
+	verify-late) rule="op=decompress,late=$((tmo_ms / 2))ms" ;;  # the verify stage
+	esac
 	iaa_snap a
 	inject "$rule"
 	r=$(stress one sync comp $size 24 0 nosleep)
@@ -581,7 +586,7 @@ for c in late:0 never:ETIMEDOUT; do
 	[ "${cus:-50000}" -lt 50000 ] || why="$why the call took $cus us to return;"
 	[ $((b_handed_over_requests - a_handed_over_requests)) = 1 ] ||
 		why="$why handed over +$((b_handed_over_requests - a_handed_over_requests)), want +1;"
-	if [ $f = late ]; then
+	if [ $f != never ]; then
 		[ "${us:-0}" -ge $((tmo_ms * 400)) ] || why="$why completed after $us us, before the device did;"
 		[ $((b_completion_timeout_errors - a_completion_timeout_errors)) = 0 ] ||
 			why="$why counted as a timeout;"
