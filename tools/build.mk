@@ -54,7 +54,7 @@ qemu: $(B)/kernel.env
 
 # --- guest programs and test modules --------------------------------------------------------
 PROGS := $(patsubst $(TOP)/tests/progs/%.c,$(B)/progs/%,$(wildcard $(TOP)/tests/progs/*.c))
-progs: $(PROGS)
+progs: $(PROGS) kselftest
 $(B)/progs/%: $(TOP)/tests/progs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $< $(PROG_LIBS)
@@ -67,6 +67,37 @@ $(B)/progs/kcapi_acomp: $(KCAPI)/lib/libkcapi.a
 $(KCAPI)/lib/libkcapi.a: $(wildcard $(TOP)/tools/libkcapi/patches/*.patch) $(TOP)/tools/libkcapi/build
 	$(TOP)/tools/libkcapi/build
 
+# The kernel's own zswap selftest (tests/guest/kselftest-zswap.sh): test_zswap.c, cgroup_util.c
+# and the headers they include, extracted at build time from the matching linux-source (nothing
+# of the kernel is kept here), with the flags of its Makefile and lib.mk and no -O: at -O2 gcc
+# drops the stores of allocate_bytes(), whose memory is freed unread, and the cases built on it
+# allocate nothing. Static, with one file of ours linked in (tests/kselftest/linebuf.c). The
+# guest gets $(B)/kselftest/ as /kselftest (tools/vm/mkinitramfs), with the list of the cases
+# the source declares (test_zswap.cases).
+KSFT_SRC := $(B)/kselftest-src
+KSFT_CG := $(KSFT_SRC)/tools/testing/selftests/cgroup
+.PHONY: kselftest
+kselftest: $(B)/kselftest/test_zswap $(B)/kselftest/test_zswap.cases
+$(KSFT_SRC)/.extracted: $(wildcard $(LSRC)) | $(KENV)
+	rm -rf $(KSFT_SRC)
+	mkdir -p $(KSFT_SRC)
+	tar -xJf $(LSRC) -C $(KSFT_SRC) --strip-components=1 --wildcards \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/clone3/clone3_selftests.h' \
+		'*/tools/testing/selftests/cgroup/cgroup_util.[ch]' \
+		'*/tools/testing/selftests/cgroup/test_zswap.c'
+	touch $@
+$(B)/kselftest/test_zswap: $(KSFT_SRC)/.extracted $(TOP)/tests/kselftest/linebuf.c \
+		$(TOP)/tools/build.mk
+	@mkdir -p $(dir $@)
+	$(CC) -Wall -pthread -D_GNU_SOURCE= -static -o $@ $(KSFT_CG)/test_zswap.c \
+		$(KSFT_CG)/cgroup_util.c $(TOP)/tests/kselftest/linebuf.c
+# the names in its tests[] table, in order: T(test_zswap_usage), ...
+$(B)/kselftest/test_zswap.cases: $(KSFT_SRC)/.extracted
+	@mkdir -p $(dir $@)
+	sed -n 's/^[[:space:]]*T(\(test_[a-z0-9_]*\)),[[:space:]]*$$/\1/p' $(KSFT_CG)/test_zswap.c >$@.tmp
+	test -s $@.tmp
+	mv $@.tmp $@
 
 TMOD := $(B)/test-module
 TMOD_SRC := $(wildcard $(TOP)/tests/module/*)
