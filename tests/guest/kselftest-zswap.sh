@@ -3,7 +3,9 @@
 # tools/build.mk; in the guest's /kselftest with the list of cases its source declares).
 #
 # First the environment it needs: our driver bound and deflate-iaa registered, cgroup v2 with
-# the memory controller enabled for children, swap on /dev/vda with zswap enabled on
+# the memory controller enabled for children, swap on a RAM disk (brd: the virtio disk is too
+# slow on a loaded host for test_no_invasive_cgroup_shrink's 1 MiB cgroup, whose swap cache
+# waiting for writeback got it OOM-killed) with zswap enabled on
 # deflate-iaa. Then each case of test_zswap, in its order and under its own name: its result
 # as it printed it, a skip with its own SKIP message, its "# " lines as diagnostics; a case it
 # never reported (crash, timeout) fails. Then that its exit status agrees with its results,
@@ -65,10 +67,21 @@ else
 fi
 
 zswap_off
-if zswap_on deflate-iaa && [ "$(cat $Z/enabled)" = Y ] && grep -q '^/dev/vda ' /proc/swaps; then
-	ok "swap on /dev/vda, zswap enabled with compressor deflate-iaa"
+SWAP=/dev/ram0
+swap_on() {
+	[ -b $SWAP ] || modprobe brd rd_nr=1 rd_size=262144 || return 1
+	grep -q "^$SWAP " /proc/swaps || { mkswap $SWAP >/dev/null && swapon $SWAP; } || return 1
+	echo 0 >$Z/enabled
+	echo deflate-iaa >$Z/compressor || return 1
+	echo zsmalloc >$Z/zpool
+	echo 1 >$Z/enabled
+	echo 100 >/proc/sys/vm/swappiness
+}
+if swap_on && [ "$(cat $Z/enabled)" = Y ] && [ "$(cat $Z/compressor)" = deflate-iaa ] &&
+	grep -q "^$SWAP " /proc/swaps; then
+	ok "swap on $SWAP (256 MiB RAM disk), zswap enabled with compressor deflate-iaa"
 else
-	not_ok "swap on /dev/vda, zswap enabled with compressor deflate-iaa"
+	not_ok "swap on $SWAP (256 MiB RAM disk), zswap enabled with compressor deflate-iaa"
 	note "enabled $(cat $Z/enabled), compressor $(cat $Z/compressor)"
 	note "swaps: $(tail -n +2 /proc/swaps | tr '\n' ';')"
 fi
@@ -235,5 +248,6 @@ else
 	grep -E 'error|fail' $D/wq_stats | sed 's/^/    # /'
 fi
 zswap_off
+swapoff $SWAP 2>/dev/null
 if dmesg_clean; then ok "no warnings in the kernel log"; else not_ok "no warnings in the kernel log"; fi
 finish
