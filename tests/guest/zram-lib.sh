@@ -2,6 +2,15 @@
 # (tools/zram: the acomp backend, recompression, writeback) and its devices.
 
 ZP=/sys/module/zram/parameters
+DRV=/sys/bus/dsa/drivers/crypto
+
+# The suite's knobs (kernel command line): zt.pages=N pages per run (default 3000) and
+# zt.modes=LIST the sync_modes to run in (default all three); nmodes counts them.
+pages=$(karg zt pages)
+pages=${pages:-3000}
+modes=$(karg zt modes)
+modes=${modes:-sync async async_irq}
+nmodes=$(echo $modes | wc -w)
 
 # zram_load: zram.ko loaded, ours (updates/); no device but zram0
 zram_load() {

@@ -11,14 +11,7 @@
 . /tests/lib.sh
 . /tests/zram-lib.sh
 
-pages=$(karg zt pages)
-pages=${pages:-3000}
-modes=$(karg zt modes)
-modes=${modes:-sync async async_irq}
 D=/sys/kernel/debug/iaa-crypto
-DRV=/sys/bus/dsa/drivers/crypto
-nmodes=0
-for m in $modes; do nmodes=$((nmodes + 1)); done
 plan $((nmodes * 9 + 2))
 st() { cat $D/$1 2>/dev/null || echo 0; }
 

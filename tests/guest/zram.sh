@@ -11,15 +11,7 @@
 . /tests/lib.sh
 . /tests/zram-lib.sh
 
-arg() { karg zt "$1"; }
-pages=$(arg pages)
-pages=${pages:-3000}
-modes=$(arg modes)
-modes=${modes:-sync async async_irq}
 D=/sys/kernel/debug/iaa-crypto
-DRV=/sys/bus/dsa/drivers/crypto
-nmodes=0
-for m in $modes; do nmodes=$((nmodes + 1)); done
 plan $((nmodes * 5 + 5))
 
 st() { cat $D/$1 2>/dev/null || echo 0; }
