@@ -30,16 +30,6 @@ ncases=$(printf '%s\n' "$cases" | grep -c .)
 [ "$ncases" -gt 0 ] || { cases=test_zswap; ncases=1; }
 plan $((3 + ncases + 6))
 
-st() { cat "$D/$1" 2>/dev/null || echo 0; }
-# wqsum KEY: KEY summed over every wq in wq_stats (4-space indent lines)
-wqsum() { awk -v k="$1:" '/^    [a-z_]+:/ && $1 == k { s += $2 } END { print s + 0 }' $D/wq_stats 2>/dev/null; }
-errsum() {
-	_s=0
-	for _f in einval timeout fault hw; do
-		_s=$((_s + $(st total_completion_${_f}_errors)))
-	done
-	echo $((_s + $(st total_verify_failures)))
-}
 zdbg() { cat "/sys/kernel/debug/zswap/$1" 2>/dev/null || echo '?'; }
 
 dmesg_mark

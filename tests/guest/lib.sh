@@ -43,6 +43,22 @@ finish() { [ "$_fail" -eq 0 ]; exit $?; }
 # karg PREFIX NAME: the value of PREFIX.NAME= on the kernel command line, commas as spaces
 karg() { sed -n "s/.*\\<$1\\.$2=\\([^ ]*\\).*/\\1/p" /proc/cmdline | tr ',' ' '; }
 
+# --- the driver's debugfs counters (iaa-crypto/) ----------------------------------------------
+# st NAME: a global counter, 0 when absent; wqsum KEY: KEY summed over every wq in wq_stats
+# (its 4-space indented lines); errsum: device errors of every kind plus failed verifications
+st() { cat "/sys/kernel/debug/iaa-crypto/$1" 2>/dev/null || echo 0; }
+wqsum() {
+	awk -v k="$1:" '/^    [a-z_]+:/ && $1 == k { s += $2 } END { print s + 0 }' \
+		/sys/kernel/debug/iaa-crypto/wq_stats 2>/dev/null
+}
+errsum() {
+	_s=0
+	for _f in einval timeout fault hw; do
+		_s=$((_s + $(st total_completion_${_f}_errors)))
+	done
+	echo $((_s + $(st total_verify_failures)))
+}
+
 # --- kernel log -------------------------------------------------------------------------------
 # dmesg_mark: remember where the log is now; dmesg_since: print what came after
 dmesg_mark() { _dmesg_lines=$(dmesg | wc -l); }

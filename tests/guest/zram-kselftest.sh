@@ -11,7 +11,6 @@
 S=/kselftest-zram
 D=/sys/kernel/debug/iaa-crypto
 plan 8
-st() { cat $D/$1 2>/dev/null || echo 0; }
 
 [ -d /sys/bus/dsa/drivers/crypto ] || load_driver ours >/dev/null 2>&1
 modprobe ext4 2>/dev/null

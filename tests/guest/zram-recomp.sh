@@ -13,7 +13,6 @@
 
 D=/sys/kernel/debug/iaa-crypto
 plan $((nmodes * 9 + 2))
-st() { cat $D/$1 2>/dev/null || echo 0; }
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 dmesg_mark

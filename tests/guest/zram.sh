@@ -14,8 +14,6 @@
 D=/sys/kernel/debug/iaa-crypto
 plan $((nmodes * 5 + 5))
 
-st() { cat $D/$1 2>/dev/null || echo 0; }
-wqsum() { awk -v k="$1:" '/^    [a-z_]+:/ && $1 == k { s += $2 } END { print s + 0 }' $D/wq_stats; }
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 dmesg_mark

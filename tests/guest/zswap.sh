@@ -35,16 +35,6 @@ stats=1
 [ -r $D/total_comp_calls ] || stats=0
 [ $stats = 1 ] || note "no statistics in $D (driver without CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS?)"
 
-st() { cat $D/$1 2>/dev/null || echo 0; }
-# wqsum KEY: KEY summed over every wq in wq_stats (4-space indent lines)
-wqsum() { awk -v k="$1:" '/^    [a-z_]+:/ && $1 == k { s += $2 } END { print s + 0 }' $D/wq_stats; }
-errsum() {
-	_s=0
-	for _f in einval timeout fault hw; do
-		_s=$((_s + $(st total_completion_${_f}_errors)))
-	done
-	echo $((_s + $(st total_verify_failures)))
-}
 
 # set_mode MODE: ours takes it at any time (zswap's transforms read it when its pool is made);
 # Debian's only with no wq bound and not again after its last wq went away: reload it.
