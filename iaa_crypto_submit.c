@@ -261,19 +261,6 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
 	return -EINPROGRESS;
 }
 
-/**
- * iaa_req_settle - finish @r after the end of its current stage
- * @r: the request
- * @err: as for iaa_req_done()
- * @may_sleep: the caller allows rescheduling while polling
- *
- * A further stage (verify) is polled here, right after its submission, for
- * at most iaa_wait_ns(@may_sleep); for a caller that may not sleep but has
- * a callback, for IAA_HANDOVER_SPIN_NS, then the poller takes it over.
- *
- * Return: the final result of @r. An asynchronous request has been completed
- * through its callback and must not be touched any more.
- */
 /*
  * Poll the stage of @r just submitted: for a caller that may not sleep but
  * has a callback, only briefly before the poller takes it over.
@@ -296,6 +283,20 @@ static int iaa_req_poll_stage(struct iaa_req *r, bool may_sleep)
 	return err;
 }
 
+/**
+ * iaa_req_settle - finish @r after the end of its current stage
+ * @r: the request
+ * @err: as for iaa_req_done()
+ * @may_sleep: the caller allows rescheduling while polling
+ *
+ * A further stage (verify) is polled here, right after its submission, for
+ * at most iaa_wait_ns(@may_sleep); for a caller that may not sleep but has
+ * a callback, for IAA_HANDOVER_SPIN_NS, then the poller takes it over.
+ *
+ * Return: the final result of @r, or -EINPROGRESS once handed over. An
+ * asynchronous request has been completed (or will be) through its
+ * callback and must not be touched any more.
+ */
 int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 {
 	int ret;
