@@ -118,10 +118,14 @@ $(BMOD)/.synced: $(BMOD_SRC)
 bench-module: $(B)/kernel.env $(BMOD)/.synced
 	$(MAKE) -C $(KDIR) M=$(BMOD) modules
 # Its user-space workload goes to the guest's /data (tools/vm/mkinitramfs: $(B)/guest-extra).
-bench-prog: $(B)/guest-extra/pagebench
+bench-prog: $(B)/guest-extra/pagebench $(B)/guest-extra/ubench
 $(B)/guest-extra/pagebench: $(TOP)/tests/bench/pagebench.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+# the user-space rows: libkcapi (our compression API) and zlib in one static program
+$(B)/guest-extra/ubench: $(TOP)/tests/bench/ubench.c $(KCAPI)/lib/libkcapi.a
+	@mkdir -p $(dir $@)
+	$(CC) -static -O2 -Wall -Wextra -Werror -I$(KCAPI)/include -o $@ $< $(KCAPI)/lib/libkcapi.a -lz
 
 # --- user space over AF_ALG: the socket type algif_acomp.ko (algif_acomp/), libkcapi ---------
 # The module is built from a copy under $(B)/algif_acomp, like the driver.

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pagebench [-r ROUNDS] [-f CORPUS] NPAGES
+ * pagebench [-r ROUNDS] [-f CORPUS] [-c COMMAND] NPAGES
  *
- * The zswap workload of the benchmarks: NPAGES of private anonymous memory filled with the
- * pages of CORPUS (page i holds corpus page i mod N), pushed out with MADV_PAGEOUT and read
- * back by touching one byte of every page, ROUNDS times. Only the madvise() call and the
- * touching loop are timed (CLOCK_MONOTONIC: guest time); every byte is checked afterwards.
+ * The swap workload of the benchmarks (zswap, and swap on zram): NPAGES of private anonymous
+ * memory filled with the pages of CORPUS (page i holds corpus page i mod N), pushed out with
+ * MADV_PAGEOUT and read back by touching one byte of every page, ROUNDS times. COMMAND, if
+ * given, runs through sh -c while the pages are out (untimed: to read mm_stat, or to time a
+ * recompression itself). Only the madvise() call and the touching loop are timed
+ * (CLOCK_MONOTONIC: guest time); every byte is checked afterwards.
  *
  * Prints one line a round:
  *   pagebench round=R pages=N out_ns=NS in_ns=NS bad_pages=B
@@ -64,15 +66,16 @@ static uint8_t *read_corpus(const char *path, size_t *npages)
 
 int main(int argc, char **argv)
 {
-	const char *path = "/data/corpus.bin";
+	const char *path = "/data/corpus.bin", *cmd = NULL;
 	size_t ncorpus, npages, i;
 	int rounds = 1, opt, r, fail = 0;
 	uint8_t *corpus, *mem;
 
-	while ((opt = getopt(argc, argv, "r:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "r:f:c:")) != -1) {
 		switch (opt) {
 		case 'r': rounds = atoi(optarg); break;
 		case 'f': path = optarg; break;
+		case 'c': cmd = optarg; break;
 		default: goto usage;
 		}
 	}
@@ -92,7 +95,7 @@ int main(int argc, char **argv)
 		memcpy(mem + i * PG, corpus + (i % ncorpus) * PG, PG);
 
 	for (r = 1; r <= rounds; r++) {
-		uint64_t t0, t1, t2, bad = 0;
+		uint64_t t0, t1, tc, t2, bad = 0;
 		volatile uint8_t sink = 0;
 
 		t0 = now_ns();
@@ -101,6 +104,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		t1 = now_ns();
+		if (cmd && system(cmd) != 0)
+			fprintf(stderr, "pagebench: %s: failed\n", cmd);
+		tc = now_ns();
 		for (i = 0; i < npages; i++)
 			sink += ((volatile uint8_t *)mem)[i * PG];
 		t2 = now_ns();
@@ -108,12 +114,12 @@ int main(int argc, char **argv)
 		for (i = 0; i < npages; i++)
 			bad += memcmp(mem + i * PG, corpus + (i % ncorpus) * PG, PG) != 0;
 		printf("pagebench round=%d pages=%zu out_ns=%llu in_ns=%llu bad_pages=%llu\n", r,
-		       npages, (unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
+		       npages, (unsigned long long)(t1 - t0), (unsigned long long)(t2 - tc),
 		       (unsigned long long)bad);
 		fail |= bad != 0;
 	}
 	return fail;
 usage:
-	fprintf(stderr, "usage: pagebench [-r ROUNDS] [-f CORPUS] NPAGES\n");
+	fprintf(stderr, "usage: pagebench [-r ROUNDS] [-f CORPUS] [-c COMMAND] NPAGES\n");
 	return 2;
 }

@@ -11,8 +11,10 @@
 #   bench.swpasses=N  the same for the software algorithms (their instruction counts do not
 #                     vary from run to run)
 #   bench.ops=N       throughput operations per thread and phase; bench.swops=N for software
-#   bench.zpages=N    pages of the zswap workload
-#   bench.only=LIST   of sw,ours,upstream,zswap: a subset (development; "none": nothing)
+#   bench.zpages=N    pages of the zswap workload, and of swap on zram
+#   bench.upasses=N   passes of the user-space rows over the corpus file
+#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user: a subset (development; "none":
+#                     nothing)
 #
 # Each driver configuration is a fresh load: the wqs are kept from binding at load, the
 # driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
@@ -20,8 +22,10 @@
 # option for it). Ours and upstream alternate configuration by configuration, in an order
 # that reverses every round.
 . /tests/lib.sh
+. /tests/zram-lib.sh
 
-rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 only=sw,ours,upstream,zswap
+rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2
+only=sw,ours,upstream,zswap,zram,user
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bench.rounds=*) rounds=${arg#*=} ;;
@@ -30,6 +34,7 @@ for arg in $(cat /proc/cmdline); do
 	bench.ops=*) ops=${arg#*=} ;;
 	bench.swops=*) swops=${arg#*=} ;;
 	bench.zpages=*) zpages=${arg#*=} ;;
+	bench.upasses=*) upasses=${arg#*=} ;;
 	bench.only=*) only=${arg#*=} ;;
 	esac
 done
@@ -40,6 +45,13 @@ DEVS=/sys/bus/dsa/devices
 SW="deflate:deflate-scomp lzo:lzo-scomp lz4:lz4-scomp zstd:zstd-scomp"
 MODES="sync async async_irq"
 ZSWAP_IAA="sync.v1 async_irq.v1 sync.v0"
+# swap on zram: zram's own backends, then deflate-iaa (ours, sync, verify_compress on); the
+# whole corpus (zram stores what does not shrink as a huge page)
+ZRAM_ALGS="lz4 zstd deflate deflate-iaa"
+# user space: the software side (Debian's gzip -1, busybox's gzip -1, zlib level 1 in one
+# process), then kcapi-comp on deflate-iaa at each depth, compressing and decompressing
+USER_SW="gzip-1 busybox-gzip-1 zlib-1"
+USER_DEPTHS="1 4 16"
 # the zswap workload: the corpus without the pages no compressor shrinks (tools/bench/corpus)
 ZCORPUS=/data/corpus-zswap.bin
 [ -f $ZCORPUS ] || ZCORPUS=/data/corpus.bin
@@ -50,10 +62,12 @@ want ours && drivers="$drivers ours"
 want upstream && drivers="$drivers upstream"
 ndrv=$(echo $drivers | wc -w)
 
-n_sw=0 n_z=0
+n_sw=0 n_z=0 n_zr=0 n_u=0
 want sw && n_sw=4
 want zswap && n_z=$((4 + 3 * ndrv))
-plan $((rounds * (n_sw + 6 * ndrv + n_z) + 1))
+want zram && n_zr=$(($(echo $ZRAM_ALGS | wc -w) + 1))
+want user && n_u=$(($(echo $USER_SW | wc -w) + $(echo $USER_DEPTHS | wc -w) + 1))
+plan $((rounds * (n_sw + 6 * ndrv + n_z + n_zr + n_u) + 1))
 
 dmesg_mark
 start_mark=$_dmesg_lines
@@ -172,6 +186,136 @@ zswap_run() {
 	fi
 }
 
+# zram_run ROUND ALG [RECOMP]: swap on /dev/zram0 with comp_algorithm ALG (and RECOMP as its
+# recomp_algorithm), the pagebench workload over the whole corpus; mm_stat read while the pages
+# are out. With RECOMP, every page is marked idle and recompressed while out (the write timed
+# by ubench, with the CPU every CPU spent meanwhile), mm_stat read before and after.
+zram_run() {
+	zr_=$1 za_=$2 zn_=zram.$2
+	[ "$za_" = deflate-iaa ] && zn_=zram.ours.sync.v1
+	[ -n "${3:-}" ] && zn_=zram.$2+$3
+	rm -f /tmp/zb.mm /tmp/zb.after /tmp/zb.rt
+	if ! zram_load || ! zram_setup zram0 "$za_" 256M ${3:+"$3"} || ! zram_swapon zram0; then
+		not_ok "$zr_ $zn_: swap on /dev/zram0 with comp_algorithm $za_${3:+ and recomp_algorithm $3}"
+		zram_reset zram0 2>/dev/null
+		return
+	fi
+	if [ -n "${3:-}" ]; then
+		cat >/tmp/zb.cmd <<-'EOF2'
+		cat /sys/block/zram0/mm_stat >/tmp/zb.mm
+		echo all >/sys/block/zram0/idle
+		/data/ubench run 1 sh -c 'echo type=idle >/sys/block/zram0/recompress' >/tmp/zb.rt
+		cat /sys/block/zram0/mm_stat >/tmp/zb.after
+		EOF2
+	else
+		echo 'cat /sys/block/zram0/mm_stat >/tmp/zb.mm' >/tmp/zb.cmd
+	fi
+	bout_=$(tmo 900 /data/pagebench -f /data/corpus.bin -c 'sh /tmp/zb.cmd' "$zpages" 2>&1)
+	brc_=$?
+	read -r zo_ zc_ zu_ _ _ zs_ _ zh_ _ </tmp/zb.mm 2>/dev/null
+	za2_=
+	if [ -n "${3:-}" ]; then
+		read -r _ zc2_ zu2_ _ _ _ _ zh2_ _ </tmp/zb.after 2>/dev/null
+		za2_="after_compr=$zc2_ after_used=$zu2_ after_huge=$zh2_ $(sed 's/^ubench run n=/recomp_n=/; s/ ns=/ recomp_ns=/; s/ busy_ns=/ recomp_busy_ns=/' /tmp/zb.rt 2>/dev/null)"
+	fi
+	printf '%s\n' "$bout_" | grep '^pagebench' | sed "s/^/    # bench $zr_ $zn_ orig=$zo_ compr=$zc_ used=$zu_ same=$zs_ huge=$zh_ $za2_ /"
+	zram_reset zram0
+	if [ $brc_ -eq 0 ] && [ -n "$zo_" ] && { [ -z "${3:-}" ] || [ -s /tmp/zb.rt ]; }; then
+		ok "$zr_ $zn_: $zpages pages out to zram and in, every byte checked"
+	else
+		not_ok "$zr_ $zn_: pagebench rc $brc_, mm_stat '${zo_:-}'${3:+, recompress '$(cat /tmp/zb.rt 2>/dev/null)'}"
+		printf '%s\n' "$bout_" | tail -n 5 | sed 's/^/    # /'
+	fi
+}
+
+# zram_cases ROUND: zram's backends, deflate-iaa, and lz4 recompressed by deflate-iaa
+zram_cases() {
+	for za in $ZRAM_ALGS; do
+		case $za in
+		deflate-iaa)
+			if [ -z "$have_dev" ] || ! drv_up ours sync 1; then
+				not_ok "$1 zram.ours.sync.v1: load ours with sync_mode=sync verify_compress=1"
+				drv_down
+				continue
+			fi
+			zram_run "$1" deflate-iaa
+			drv_down ;;
+		*) zram_run "$1" "$za" ;;
+		esac
+	done
+	if [ -n "$have_dev" ] && drv_up ours sync 1; then
+		zram_run "$1" lz4 deflate-iaa
+	else
+		not_ok "$1 zram.lz4+deflate-iaa: load ours with sync_mode=sync verify_compress=1"
+	fi
+	drv_down
+}
+
+# user_run ROUND NAME IN OUT CMD: CMD (a shell line writing to @OUT@) once untimed with @OUT@
+# the file OUT (for its size, and the round trip), then upasses times by ubench with @OUT@
+# /dev/null: a program's throughput, not tmpfs's (a write to tmpfs costs about 9 ms of guest
+# time per MB here, as much as kcapi-comp's compress itself). The figures as
+# "# bench ROUND user.NAME in=BYTES out=BYTES n= ns= busy_ns="
+user_run() {
+	ur_=$1 un_=$2 ui_=$3 uo_=$4
+	rm -f "$uo_"
+	sh -c "$(echo "$5" | sed "s|@OUT@|$uo_|g")" || return 1
+	uout_=$(tmo 900 /data/ubench run "$upasses" sh -c "$(echo "$5" | sed 's|@OUT@|/dev/null|g')" 2>&1)
+	urc_=$?
+	note "bench $ur_ user.$un_ in=$(wc -c <"$ui_") out=$(wc -c <"$uo_") ${uout_#ubench run }"
+	return $urc_
+}
+
+# user_cases ROUND: the software side, kcapi-comp at each depth (ours, async_irq), then single
+# 4 KiB requests through libkcapi (ours, sync; beside the in-kernel ours.sync.v1 latency, the
+# cost of the system calls and the socket layer)
+user_cases() {
+	G=/opt/debian/gzip K=/opt/libkcapi/bin/kcapi-comp
+	# the corpus 8 times over (about 10 MB), so that a run's fixed cost is amortised: kcapi-comp
+	# spends about 22 ms of guest time per run, mostly idle, before and after its blocks
+	UF=/tmp/ub.in
+	for i in 1 2 3 4 5 6 7 8; do cat /data/corpus.bin; done >$UF
+	for us in $USER_SW; do
+		case $us in
+		gzip-1)
+			user_run "$1" gzip-1.comp $UF /tmp/ub.gz "$G -1 -c $UF >@OUT@" &&
+				user_run "$1" gzip-1.decomp /tmp/ub.gz /tmp/ub.out "$G -d -c /tmp/ub.gz >@OUT@" &&
+				cmp -s $UF /tmp/ub.out ;;
+		busybox-gzip-1)
+			user_run "$1" busybox-gzip-1.comp $UF /tmp/ub.gz "busybox gzip -1 -c $UF >@OUT@" &&
+				user_run "$1" busybox-gzip-1.decomp /tmp/ub.gz /tmp/ub.out "busybox gzip -d -c /tmp/ub.gz >@OUT@" &&
+				cmp -s $UF /tmp/ub.out ;;
+		zlib-1)
+			uz_=$(tmo 900 /data/ubench zlib 1 "$upasses" $UF 2>&1) &&
+				note "bench $1 user.zlib-1.comp ${uz_#ubench zlib }" ;;
+		esac && ok "$1 user.$us: ran, output identical after decompression" ||
+			not_ok "$1 user.$us: failed"
+	done
+	rm -f /tmp/ub.gz /tmp/ub.out
+	for m in af_alg crypto_user; do modprobe $m 2>/dev/null; done
+	if [ -z "$have_dev" ] || [ ! -x $K ] || ! drv_up ours async_irq 1; then
+		for d in $USER_DEPTHS; do not_ok "$1 user.kcapi-comp.j$d: kcapi-comp and ours in async_irq"; done
+	else
+		for d in $USER_DEPTHS; do
+			user_run "$1" kcapi-comp.j$d.comp $UF /tmp/ub.kc "$K -c deflate-iaa -j $d -i $UF -o @OUT@" &&
+				user_run "$1" kcapi-comp.j$d.decomp /tmp/ub.kc /tmp/ub.out "$K -d -c deflate-iaa -j $d -i /tmp/ub.kc -o @OUT@" &&
+				cmp -s $UF /tmp/ub.out &&
+				ok "$1 user.kcapi-comp.j$d: depth $d, output identical after decompression" ||
+				not_ok "$1 user.kcapi-comp.j$d: depth $d failed"
+		done
+	fi
+	drv_down
+	rm -f /tmp/ub.kc /tmp/ub.out $UF
+	if [ -n "$have_dev" ] && drv_up ours sync 1 &&
+		up_=$(tmo 900 /data/ubench page deflate-iaa "$upasses" /data/corpus.bin 2>&1); then
+		note "bench $1 user.page.ours.sync.v1 ${up_#ubench page }"
+		ok "$1 user.page: single 4 KiB requests through libkcapi, every page checked"
+	else
+		not_ok "$1 user.page: single 4 KiB requests through libkcapi (${up_:-no driver})"
+	fi
+	drv_down
+}
+
 # iaa_case ROUND DRIVER MODE VERIFY WHAT: WHAT is "bench" or "zswap"
 iaa_case() {
 	dmesg_mark
@@ -219,6 +363,8 @@ while [ $r -le "$rounds" ]; do
 			for d in $order; do iaa_case "r$r" $d ${z%.v*} ${z#*.v} zswap; done
 		done
 	fi
+	want zram && zram_cases "r$r"
+	want user && user_cases "r$r"
 	r=$((r + 1))
 done
 
