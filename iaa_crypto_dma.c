@@ -4,19 +4,20 @@
  *
  * A descriptor takes one contiguous buffer per side. A side whose bytes lie
  * in the first entry of its scatterlist is DMA-mapped where it is, with the
- * idxd PCI device. A side spread over several entries (zsmalloc objects can
- * cross a page boundary) goes through the bounce area of the descriptor's
- * slot when it fits in IAA_BOUNCE_BYTES; the area belongs to the descriptor,
- * so this never waits and never fails. Larger scattered buffers, and sizes
- * beyond the wq's transfer limit, are left to the software path.
+ * idxd PCI device: the device reads and writes the caller's memory, with no
+ * copy. A side spread over several entries (zsmalloc objects can cross a
+ * page boundary) goes through the bounce area of the descriptor's slot when
+ * it fits in IAA_BOUNCE_BYTES; the area belongs to the descriptor, so this
+ * never waits and never fails. Larger scattered buffers, and sizes beyond
+ * the wq's transfer limit, are left to the software path.
  *
- * A destination that fits in IAA_BOUNCE_BYTES is written by the device in
- * the bounce area even when it is contiguous. A descriptor given up on by
- * timeout is never reused, and a device may still complete it afterwards:
- * its write must land in the descriptor's own area, not in memory that went
+ * A descriptor given up on by timeout is never reused, and a device may
+ * still complete it afterwards. Its write must not land in memory that went
  * back to the caller (for zswap: a page the process uses again, or the
- * buffer of the next compression). A larger destination, written in place,
- * is drained after a timeout instead (iaa_crypto_fence.c).
+ * buffer of the next compression): before such a request ends, a
+ * destination written in place is drained, or the device's DMA stopped
+ * (iaa_crypto_fence.c). A bounced one lies in the descriptor's own area,
+ * where a late write harms no one.
  */
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
@@ -50,8 +51,7 @@ static int iaa_side_map(struct device *dev, struct iaa_buf *b,
 {
 	b->len = len;
 	b->dir = dir;
-	b->bounced = !iaa_sg_contiguous(sg, len) ||
-		     (dir != DMA_TO_DEVICE && len <= IAA_BOUNCE_BYTES);
+	b->bounced = !iaa_sg_contiguous(sg, len);
 
 	if (b->bounced) {
 		b->cpu = bounce;
@@ -109,9 +109,7 @@ int iaa_req_map(struct iaa_req *r)
 		return ret;
 	}
 
-	/* Counted: the sides linearised, not the destinations kept off the caller */
-	if (!iaa_sg_contiguous(areq->src, areq->slen) ||
-	    !iaa_sg_contiguous(areq->dst, dlen))
+	if (r->src.bounced || r->dst.bounced)
 		iaa_stat_inc(IAA_STAT_BOUNCED);
 	return 0;
 }

@@ -3,13 +3,15 @@
  * Keeping a timed-out descriptor out of memory that goes back to its caller.
  *
  * A request given up on by timeout may still be executed by the device.
- * A destination of up to IAA_BOUNCE_BYTES is written in the descriptor's own
- * bounce area, which is never reused after a timeout: a late write there
- * harms no one. A larger destination is written in place, so before such a
- * request ends (and its caller reuses the memory, or the software fallback
- * fills it) a Drain descriptor goes to the same wq. The device completes it
- * only after every descriptor submitted to that wq ahead of it: once its
- * record is written, the late descriptor is finished and its write landed.
+ * A scattered destination is written in the descriptor's own bounce area
+ * (iaa_crypto_dma.c), which is never reused after a timeout: a late write
+ * there harms no one. Every other destination is written in place, so before
+ * such a request ends (and its caller reuses the memory, or the software
+ * fallback fills it) a Drain descriptor goes to the same wq. The device
+ * completes it only after every descriptor submitted to that wq ahead of it:
+ * once its record is written, the late descriptor is finished and its write
+ * landed. This costs nothing until a timeout, where a bounce would cost a
+ * copy of every destination.
  *
  * A drain that does not complete within IAA_FENCE_TIMEOUTS timeouts leaves
  * two cases. A halted device executes nothing until it is reset, and a reset

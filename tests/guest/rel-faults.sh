@@ -8,10 +8,10 @@
 #   - a decompress of a valid stream always ends with the right data: the device's result, or
 #     after a device error, the software fallback's;
 #   - nothing is written past dlen, nor - by a descriptor completing after its timeout - into
-#     the destination after the request was over (a page-sized one, kept in the descriptor's
-#     bounce area; then two 16 KiB ones, written in place and drained before the end; then
-#     16 KiB and 64 KiB ones on a hung device, which completes neither the descriptor nor the
-#     drain in time: the driver stops its DMA, and the late completion finds DMA off);
+#     the destination after the request was over (destinations of 1 B, 4 KiB, 64 KiB and
+#     128 KiB, all written in place: drained before the end; then the same on a hung device,
+#     which completes neither the descriptor nor the drain in time: the driver stops its DMA,
+#     and the late completion finds DMA off);
 #   - after a hung device, unbinding its wq, removing iaa_crypto and loading it again work
 #     (the driver resets the device); the device is then reconfigured and works;
 #   - the driver's debugfs statistics count the fault once, under its kind (and a failed verify
@@ -79,7 +79,7 @@ for r in $(rows | awk '{ print $1 }'); do
 	[ -z "$want_rows" ] || echo " $want_rows " | grep -q " $r " || continue
 	nrows=$((nrows + 1))
 done
-plan $((nrows * 10 + 27))
+plan $((nrows * 10 + 32))
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 modprobe deflate 2>/dev/null
@@ -224,30 +224,41 @@ while read -r row spec comp verify stat rebind <&3; do
 done
 exec 3<&-
 
-# A descriptor that completes after its timeout, for a destination larger than a page: the
-# driver writes such destinations in place (only those of up to a page go through the
-# descriptor's own bounce area), so before the request ends a drain descriptor must have
-# let the device's late write land: nothing may change in the destination afterwards.
-for op in comp decomp; do
+# dst_name OP SIZE: the destination iaa_stress gives "one OP SIZE" (comp: a page, or
+# 2 * SIZE + 256 bytes; decomp: SIZE bytes)
+dst_name() {
+	if [ $1 = comp ]; then
+		[ $2 -le 4096 ] && echo "4 KiB destination" || echo "$(((2 * $2 + 256) / 1024)) KiB destination"
+	else
+		[ $2 -ge 1024 ] && echo "$(($2 / 1024)) KiB destination" || echo "$2 B destination"
+	fi
+}
+
+# A descriptor that completes after its timeout: the driver writes every contiguous
+# destination in place (only scattered ones go through the descriptor's own bounce area), so
+# before the request ends a drain descriptor must have let the device's late write land:
+# nothing may change in the destination afterwards. Destinations of 1 B to 128 KiB.
+for c in comp:4096 decomp:1 decomp:4096 decomp:65536 comp:65536; do
+	op=${c%%:*} sz=${c#*:}
 	rule_op=compress
 	[ $op = comp ] || rule_op=decompress
 	inject "op=$rule_op,late=${past_ms}ms"
-	r=$(stress one sync $op 16384 7 $((past_ms + 200)))
+	r=$(stress one sync $op $sz 7 $((past_ms + 200)))
 	requests=$((requests + 1))
 	wq_rebind wq0.0 || note "rebind failed"
 	want=ETIMEDOUT
 	[ $op = comp ] || want=0
 	if [ "$(kv err "$r")" != $want ] || [ "$(kv guard "$r")" != ok ] ||
 		{ [ $want = 0 ] && [ "$(kv data "$r")" != ok ]; } || [ "$(kv post "$r")" = bad ]; then
-		not_ok "late-past-timeout sync $op, 16 KiB destination: $r"
+		not_ok "late-past-timeout sync $op, $(dst_name $op $sz): $r"
 	else
-		ok "late-past-timeout sync $op, 16 KiB destination: $(kv err "$r"), drained, nothing written after"
+		ok "late-past-timeout sync $op, $(dst_name $op $sz): $(kv err "$r"), drained, nothing written after"
 	fi
 done
 
 # A hung device: neither the request's descriptor nor the drain sent after it completes while
 # the driver waits for them (timeout_ms, then twice that for the drain), for destinations the
-# driver writes in place (16 KiB and 64 KiB, larger than a page). Before the request ends the
+# driver writes in place (1 B to 128 KiB). Before the request ends the
 # driver must stop the device's DMA (bus mastering off), take its wqs out of service and say so;
 # it resets the device timeout_ms later, or at once when a wq of it is unbound. Here both
 # descriptors do complete, late: half a timeout after the request ended and half a timeout
@@ -306,13 +317,13 @@ hung_works() {
 }
 
 echo "$hung_tmo" >$PARAM
-for c in sync:comp:16384 sync:decomp:65536 async_irq:comp:65536 async:decomp:16384; do
+for c in sync:comp:4096 sync:decomp:1 sync:decomp:65536 async_irq:comp:65536 async:decomp:4096; do
 	m=${c%%:*} op=${c#*:} sz=${op#*:} op=${op%%:*}
 	rule_op=compress
 	[ $op = comp ] || rule_op=decompress
 	want=ETIMEDOUT
 	[ $op = comp ] || want=0
-	name="hung device, $m $op, $((sz / 1024)) KiB destination"
+	name="hung device, $m $op, $(dst_name $op $sz)"
 	log0=$(dmesg | wc -l)
 	f0=$(qom_get descs-failed) a0=$(qom_get descs-aborted)
 	inject "op=$rule_op,late=${hung_late}ms"
