@@ -14,7 +14,8 @@
 #   bench.zpages=N    pages of the zswap workload, and of swap on zram
 #   bench.upasses=N   passes of the user-space rows over the corpus file
 #   bench.only=LIST   of sw,ours,upstream,zswap,zram,user: a subset (development; "none":
-#                     nothing)
+#                     nothing); sw includes the floor, null_acomp.ko's algorithm that does
+#                     nothing
 #
 # Each driver configuration is a fresh load: the wqs are kept from binding at load, the
 # driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
@@ -63,7 +64,7 @@ want upstream && drivers="$drivers upstream"
 ndrv=$(echo $drivers | wc -w)
 
 n_sw=0 n_z=0 n_zr=0 n_u=0
-want sw && n_sw=4
+want sw && n_sw=5
 want zswap && n_z=$((4 + 3 * ndrv))
 want zram && n_zr=$(($(echo $ZRAM_ALGS | wc -w) + 1))
 want user && n_u=$(($(echo $USER_SW | wc -w) + $(echo $USER_DEPTHS | wc -w) + 1))
@@ -110,13 +111,14 @@ if [ -n "$have_dev" ]; then
 	[ -n "$bench_wqs" ] || have_dev=
 fi
 
-# run_bench ROUND CONFIG ALG PASSES OPS: one insmod of the bench module; its results as
-# diagnostics
+# run_bench ROUND CONFIG ALG PASSES OPS [PARAM...]: one insmod of the bench module (PARAM: more
+# of its parameters); its results as diagnostics
 run_bench() {
-	br_=$1 bc_=$2 ba_=$3
+	br_=$1 bc_=$2 ba_=$3 bp_=$4 bo_=$5
+	shift 5
 	dmesg_mark
-	bout_=$(tmo 900 insmod "$BENCH_KO" alg="$ba_" passes="$4" tput_ops="$5" \
-		tag="$bc_" 2>&1)
+	bout_=$(tmo 900 insmod "$BENCH_KO" alg="$ba_" passes="$bp_" tput_ops="$bo_" \
+		tag="$bc_" "$@" 2>&1)
 	brc_=$?
 	if [ -r /sys/kernel/debug/iaa_bench/result ]; then
 		sed "s/^/    # bench $br_ $bc_ /" /sys/kernel/debug/iaa_bench/result
@@ -351,6 +353,12 @@ while [ $r -le "$rounds" ]; do
 		order=$(echo $drivers | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
 	if want sw; then
 		for s in $SW; do run_bench "r$r" "sw.${s%%:*}" "${s#*:}" "$swpasses" "$swops"; done
+		# the floor: an algorithm that does nothing (tests/bench/null_acomp.c)
+		if [ -d /sys/module/null_acomp ] || insmod $MODDIR/updates/null_acomp.ko; then
+			run_bench "r$r" sw.null bench-null "$swpasses" "$swops" check=0
+		else
+			not_ok "r$r sw.null: null_acomp.ko"
+		fi
 	fi
 	for m in $MODES; do
 		for v in 0 1; do
