@@ -55,7 +55,7 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 		.op = op,
 		.mode = areq->base.complete ? ctx->mode : IAA_WAIT_SYNC,
 		.verify = ctx->verify,
-		.start_ns = iaa_stats_enabled() ? local_clock() : 0,
+		.start_ns = iaa_latency_stats_on() ? local_clock() : 0,
 	};
 
 	return iaa_req_execute(r);

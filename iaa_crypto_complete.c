@@ -102,7 +102,7 @@ int iaa_req_finish(struct iaa_req *r, int err)
 		iaa_stat_add(comp ? IAA_STAT_COMP_BYTES_OUT :
 				    IAA_STAT_DECOMP_BYTES_OUT, areq->dlen);
 	}
-	if (iaa_stats_enabled()) {
+	if (iaa_latency_stats_on() && r->start_ns) {
 		/* local_clock(): cheap; an async end may be on another CPU */
 		u64 now = local_clock();
 

@@ -49,8 +49,14 @@ static struct iaa_accel *iaa_accel_get(struct idxd_device *idxd)
 	accel->idxd = idxd;
 	accel->node = dev_to_node(dev);
 	INIT_LIST_HEAD(&accel->queues);
+	ret = iaa_counters_init(&accel->stats);
+	if (ret) {
+		kfree(accel);
+		return ERR_PTR(ret);
+	}
 	ret = iaa_fixed_aecs_alloc(accel);
 	if (ret) {
+		iaa_counters_free(&accel->stats);
 		kfree(accel);
 		return ERR_PTR(ret);
 	}
@@ -62,6 +68,7 @@ static struct iaa_accel *iaa_accel_get(struct idxd_device *idxd)
 static void iaa_accel_free(struct iaa_accel *accel)
 {
 	iaa_fixed_aecs_free(accel);
+	iaa_counters_free(&accel->stats);
 	kfree(accel);
 }
 
@@ -83,6 +90,7 @@ static void iaa_queue_free(struct iaa_queue *q)
 					  q->slots[i].bounce,
 					  q->slots[i].bounce_dma);
 	kfree(q->slots);
+	iaa_counters_free(&q->stats);
 	percpu_ref_exit(&q->ref);
 	kfree(q);
 }
@@ -108,6 +116,9 @@ static struct iaa_queue *iaa_queue_alloc(struct idxd_wq *wq)
 		kfree(q);
 		return ERR_PTR(-ENOMEM);
 	}
+
+	if (iaa_counters_init(&q->stats))
+		goto nomem;
 
 	/* One bounce area per descriptor: it is never contended */
 	q->nr_slots = wq->num_descs;

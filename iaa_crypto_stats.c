@@ -5,10 +5,12 @@
  *   total_* and max_*_delay_ns	one global counter per file
  *   wq_stats			global counters, then every device and its wqs
  *   stats_reset		any write clears every counter
+ *   latency_stats		1: keep max_*_delay_ns (a clock reading per
+ *				request), 0 (the default): not
  *
- * Counters are updated without locks on the hot path: per-CPU for the global
- * ones, atomic64 for devices and wqs. A read that races with updates or with
- * a reset may be a few counts off; nothing relies on exact snapshots.
+ * Counters are updated without locks or atomics on the hot path, each CPU in
+ * its own: a read sums the CPUs. A read that races with updates or with a
+ * reset may be a few counts off; nothing relies on exact snapshots.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -17,8 +19,10 @@
 #include "iaa_crypto.h"
 
 DEFINE_PER_CPU(struct iaa_stat_block, iaa_stat_pcpu);
+DEFINE_STATIC_KEY_FALSE(iaa_latency_stats);
 
-static atomic64_t iaa_max_delay_ns[2];	/* [0] decompress, [1] compress */
+/* The longest request seen on each CPU: [0] decompress, [1] compress */
+static DEFINE_PER_CPU(u64 [2], iaa_max_delay_ns);
 
 static const char * const iaa_stat_names[IAA_STAT_NR] = {
 	[IAA_STAT_COMP_CALLS]		= "total_comp_calls",
@@ -50,13 +54,23 @@ static u64 iaa_stat_sum(enum iaa_stat stat)
 	return sum;
 }
 
+/* A preemption between the read and the write loses one maximum, at worst */
 void iaa_stat_delay(bool comp, u64 ns)
 {
-	atomic64_t *max = &iaa_max_delay_ns[comp];
-	s64 old = atomic64_read(max);
+	if (ns > this_cpu_read(iaa_max_delay_ns[comp]))
+		this_cpu_write(iaa_max_delay_ns[comp], ns);
+}
 
-	while ((u64)old < ns && !atomic64_try_cmpxchg(max, &old, ns))
-		;
+int iaa_counters_init(struct iaa_counters *c)
+{
+	c->pc = alloc_percpu(struct iaa_count_block);
+	return c->pc ? 0 : -ENOMEM;
+}
+
+void iaa_counters_free(struct iaa_counters *c)
+{
+	free_percpu(c->pc);
+	c->pc = NULL;
 }
 
 static int iaa_stat_get(void *data, u64 *val)
@@ -68,30 +82,62 @@ DEFINE_DEBUGFS_ATTRIBUTE(iaa_stat_fops, iaa_stat_get, NULL, "%llu\n");
 
 static int iaa_delay_get(void *data, u64 *val)
 {
-	*val = atomic64_read(data);
+	uintptr_t comp = (uintptr_t)data;
+	u64 most = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		most = max(most, per_cpu(iaa_max_delay_ns, cpu)[comp]);
+	*val = most;
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(iaa_delay_fops, iaa_delay_get, NULL, "%llu\n");
 
+static int iaa_latency_get(void *data, u64 *val)
+{
+	*val = iaa_latency_stats_on();
+	return 0;
+}
+
+static int iaa_latency_set(void *data, u64 val)
+{
+	if (val > 1)
+		return -EINVAL;
+	if (val)
+		static_branch_enable(&iaa_latency_stats);
+	else
+		static_branch_disable(&iaa_latency_stats);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(iaa_latency_fops, iaa_latency_get, iaa_latency_set,
+			 "%llu\n");
+
 static void iaa_counters_clear(struct iaa_counters *c)
 {
-	atomic64_set(&c->comp_calls, 0);
-	atomic64_set(&c->comp_bytes, 0);
-	atomic64_set(&c->decomp_calls, 0);
-	atomic64_set(&c->decomp_bytes, 0);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(c->pc, cpu), 0, sizeof(struct iaa_count_block));
 }
 
 static void iaa_counters_show(struct seq_file *m, const char *indent,
 			      struct iaa_counters *c)
 {
-	seq_printf(m, "%scomp_calls: %lld\n", indent,
-		   atomic64_read(&c->comp_calls));
-	seq_printf(m, "%scomp_bytes: %lld\n", indent,
-		   atomic64_read(&c->comp_bytes));
-	seq_printf(m, "%sdecomp_calls: %lld\n", indent,
-		   atomic64_read(&c->decomp_calls));
-	seq_printf(m, "%sdecomp_bytes: %lld\n", indent,
-		   atomic64_read(&c->decomp_bytes));
+	struct iaa_count_block sum = { };
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct iaa_count_block *b = per_cpu_ptr(c->pc, cpu);
+
+		sum.comp_calls += b->comp_calls;
+		sum.comp_bytes += b->comp_bytes;
+		sum.decomp_calls += b->decomp_calls;
+		sum.decomp_bytes += b->decomp_bytes;
+	}
+	seq_printf(m, "%scomp_calls: %llu\n", indent, sum.comp_calls);
+	seq_printf(m, "%scomp_bytes: %llu\n", indent, sum.comp_bytes);
+	seq_printf(m, "%sdecomp_calls: %llu\n", indent, sum.decomp_calls);
+	seq_printf(m, "%sdecomp_bytes: %llu\n", indent, sum.decomp_bytes);
 }
 
 static int iaa_wq_stats_show(struct seq_file *m, void *unused)
@@ -130,11 +176,12 @@ static ssize_t iaa_stats_reset_write(struct file *file, const char __user *buf,
 	struct iaa_queue *q;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		memset(per_cpu_ptr(&iaa_stat_pcpu, cpu), 0,
 		       sizeof(struct iaa_stat_block));
-	atomic64_set(&iaa_max_delay_ns[0], 0);
-	atomic64_set(&iaa_max_delay_ns[1], 0);
+		memset(per_cpu(iaa_max_delay_ns, cpu), 0,
+		       sizeof(iaa_max_delay_ns));
+	}
 
 	mutex_lock(&iaa_dev_lock);
 	list_for_each_entry(accel, &iaa_accels, link) {
@@ -162,9 +209,11 @@ int iaa_stats_init(struct dentry *root)
 		debugfs_create_file_unsafe(iaa_stat_names[i], 0444, root,
 					   (void *)i, &iaa_stat_fops);
 	debugfs_create_file_unsafe("max_comp_delay_ns", 0444, root,
-				   &iaa_max_delay_ns[1], &iaa_delay_fops);
+				   (void *)1, &iaa_delay_fops);
 	debugfs_create_file_unsafe("max_decomp_delay_ns", 0444, root,
-				   &iaa_max_delay_ns[0], &iaa_delay_fops);
+				   (void *)0, &iaa_delay_fops);
+	debugfs_create_file_unsafe("latency_stats", 0600, root, NULL,
+				   &iaa_latency_fops);
 	debugfs_create_file("wq_stats", 0444, root, NULL, &iaa_wq_stats_fops);
 	debugfs_create_file("stats_reset", 0200, root, NULL,
 			    &iaa_stats_reset_fops);

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * IAA deflate statistics (CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS), shown in
- * debugfs under iaa-crypto/. Global counters are per CPU; the per-device and
- * per-wq counters are atomic64. Without the option everything below compiles
- * to nothing.
+ * debugfs under iaa-crypto/. Every counter is per CPU, the per-device and
+ * per-wq ones too: a request writes no cache line another CPU writes. The
+ * latency maxima cost a clock reading per request, and are kept only while
+ * latency_stats is on (a static key). Without the option everything below
+ * compiles to nothing.
  */
 #ifndef __IAA_CRYPTO_STATS_H__
 #define __IAA_CRYPTO_STATS_H__
 
-#include <linux/atomic.h>
+#include <linux/jump_label.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 
@@ -43,13 +45,19 @@ struct iaa_stat_block {
 
 DECLARE_PER_CPU(struct iaa_stat_block, iaa_stat_pcpu);
 
-/* Work done by one device or one wq */
-struct iaa_counters {
-	atomic64_t comp_calls;
-	atomic64_t comp_bytes;		/* compressed bytes produced */
-	atomic64_t decomp_calls;
-	atomic64_t decomp_bytes;	/* compressed bytes consumed */
+/* Work done by one device or one wq, on one CPU */
+struct iaa_count_block {
+	u64 comp_calls;
+	u64 comp_bytes;			/* compressed bytes produced */
+	u64 decomp_calls;
+	u64 decomp_bytes;		/* compressed bytes consumed */
 };
+
+struct iaa_counters {
+	struct iaa_count_block __percpu *pc;
+};
+
+DECLARE_STATIC_KEY_FALSE(iaa_latency_stats);
 
 static inline void iaa_stat_add(enum iaa_stat stat, u64 val)
 {
@@ -59,10 +67,22 @@ static inline void iaa_stat_add(enum iaa_stat stat, u64 val)
 static inline void iaa_counters_add(struct iaa_counters *c, bool comp,
 				    u64 bytes)
 {
-	atomic64_inc(comp ? &c->comp_calls : &c->decomp_calls);
-	atomic64_add(bytes, comp ? &c->comp_bytes : &c->decomp_bytes);
+	if (comp) {
+		this_cpu_inc(c->pc->comp_calls);
+		this_cpu_add(c->pc->comp_bytes, bytes);
+	} else {
+		this_cpu_inc(c->pc->decomp_calls);
+		this_cpu_add(c->pc->decomp_bytes, bytes);
+	}
 }
 
+static inline bool iaa_latency_stats_on(void)
+{
+	return static_branch_unlikely(&iaa_latency_stats);
+}
+
+int iaa_counters_init(struct iaa_counters *c);
+void iaa_counters_free(struct iaa_counters *c);
 void iaa_stat_delay(bool comp, u64 ns);
 int iaa_stats_init(struct dentry *root);
 
@@ -73,6 +93,9 @@ struct iaa_counters { };
 static inline void iaa_stat_add(enum iaa_stat stat, u64 val) { }
 static inline void iaa_counters_add(struct iaa_counters *c, bool comp,
 				    u64 bytes) { }
+static inline bool iaa_latency_stats_on(void) { return false; }
+static inline int iaa_counters_init(struct iaa_counters *c) { return 0; }
+static inline void iaa_counters_free(struct iaa_counters *c) { }
 static inline void iaa_stat_delay(bool comp, u64 ns) { }
 static inline int iaa_stats_init(struct dentry *root) { return 0; }
 
@@ -81,11 +104,6 @@ static inline int iaa_stats_init(struct dentry *root) { return 0; }
 static inline void iaa_stat_inc(enum iaa_stat stat)
 {
 	iaa_stat_add(stat, 1);
-}
-
-static inline bool iaa_stats_enabled(void)
-{
-	return IS_ENABLED(CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS);
 }
 
 #endif /* __IAA_CRYPTO_STATS_H__ */

@@ -19,7 +19,6 @@ D=/sys/kernel/debug/iaa-crypto
 
 nmodes=0
 for m in $modes; do nmodes=$((nmodes + 1)); done
-plan $((nmodes * 5 + 1))
 
 # the pages zswap must take: all but pageout's random ones (index % 5 == 3)
 random=$(((pages + 1) / 5))
@@ -34,6 +33,15 @@ for i in 1 2 3 4 5; do [ -b /dev/vda ] && break; sleep 1; done
 stats=1
 [ -r $D/total_comp_calls ] || stats=0
 [ $stats = 1 ] || note "no statistics in $D (driver without CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS?)"
+# ours: the latency maxima, kept while latency_stats is 1 (0 by default)
+lat=0
+[ -w $D/latency_stats ] && lat=1
+plan $((nmodes * 5 + 1 + lat))
+if [ $lat = 1 ]; then
+	lat0=$(cat $D/latency_stats)
+	echo 1 >$D/stats_reset
+	echo 1 >$D/latency_stats
+fi
 
 
 # set_mode MODE: ours takes it at any time (zswap's transforms read it when its pool is made);
@@ -93,5 +101,14 @@ for m in $modes; do
 	}
 done
 zswap_off
+if [ $lat = 1 ]; then
+	mc=$(st max_comp_delay_ns) md=$(st max_decomp_delay_ns)
+	echo 2 >$D/latency_stats 2>/dev/null && bad=accepted || bad=
+	echo 0 >$D/latency_stats
+	[ "$lat0" = 0 ] && [ "$mc" -gt 0 ] && [ "$md" -gt 0 ] && [ -z "$bad" ] &&
+		[ "$(cat $D/latency_stats)" = 0 ] &&
+		ok "latency_stats: off by default; on, max_comp_delay_ns $mc, max_decomp_delay_ns $md; 2 refused" ||
+		not_ok "latency_stats: default $lat0 (want 0), max_comp_delay_ns $mc, max_decomp_delay_ns $md (want > 0), 2 ${bad:-refused}"
+fi
 dmesg_clean && ok "no warnings in the kernel log" || not_ok "no warnings in the kernel log"
 finish
