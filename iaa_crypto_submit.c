@@ -135,7 +135,11 @@ int iaa_req_launch(struct iaa_req *r)
 	if (iaa_req_inline(r))
 		return idxd_submit_desc(q->wq, desc);
 
-	r->deadline_ns = U64_MAX;
+	/*
+	 * The deadline counts from before the portal write: set afterwards, it
+	 * would need the lock a second time, against a completion racing it
+	 */
+	r->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
 	r->polled = polled;
 	/* @q must outlive a completion of @r racing with the code below */
 	percpu_ref_get(&q->ref);
@@ -150,17 +154,15 @@ int iaa_req_launch(struct iaa_req *r)
 
 	ret = idxd_submit_desc(q->wq, desc);
 
-	spin_lock_irqsave(&q->lock, flags);
-	if (slot->owner == r) {
-		if (ret) {
+	if (ret) {
+		spin_lock_irqsave(&q->lock, flags);
+		if (slot->owner == r) {
 			slot->owner = NULL;
 			list_del(&r->pending_link);
 			q->nr_polled -= polled;
-		} else {
-			r->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
 		}
+		spin_unlock_irqrestore(&q->lock, flags);
 	}
-	spin_unlock_irqrestore(&q->lock, flags);
 
 	if (!ret && !polled)
 		queue_delayed_work(iaa_poll_wq, &q->poll,
