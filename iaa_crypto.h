@@ -192,6 +192,8 @@ static inline struct device *iaa_queue_dma_dev(struct iaa_queue *q)
 /* iaa_crypto_main.c */
 extern struct workqueue_struct *iaa_poll_wq;
 extern struct dentry *iaa_debugfs_root;
+
+/* iaa_crypto_timeout.c */
 u64 iaa_timeout_ns(void);
 u64 iaa_wait_ns(bool may_sleep);
 
@@ -209,7 +211,6 @@ extern struct mutex iaa_dev_lock;
 extern struct list_head iaa_accels;
 int iaa_wq_bind(struct idxd_dev *idxd_dev);
 void iaa_wq_unbind(struct idxd_dev *idxd_dev);
-void iaa_queue_quarantine(struct iaa_queue *q);
 
 static inline bool iaa_queue_tryget(struct iaa_queue *q)
 {
@@ -236,11 +237,8 @@ bool iaa_req_fits_device(struct iaa_req *r);
 int iaa_req_map(struct iaa_req *r);
 void iaa_req_unmap(struct iaa_req *r, bool copy_out, unsigned int out_len);
 
-/* iaa_crypto_submit.c */
+/* iaa_crypto_request.c */
 int iaa_req_execute(struct iaa_req *r);
-int iaa_req_launch(struct iaa_req *r);
-int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep);
-void iaa_req_release_hw(struct iaa_req *r);
 void iaa_queue_poll_fn(struct work_struct *work);
 void iaa_irq_desc_complete(struct idxd_desc *desc,
 			   enum idxd_complete_type type, bool free_desc,
@@ -248,11 +246,6 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 
 /* iaa_crypto_fence.c */
 void iaa_req_fence(struct iaa_req *r, bool may_sleep);
-
-/* iaa_crypto_complete.c */
-int iaa_req_done(struct iaa_req *r, int forced_err);
-int iaa_req_software(struct iaa_req *r);
-int iaa_req_finish(struct iaa_req *r, int err);
 
 /* iaa_crypto_sw.c */
 int iaa_sw_init(void);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Putting a request on the device and noticing that it finished.
+ * A request's whole life on the device, in one place: putting it on the
+ * device, noticing that it finished, and its end.
+ *
+ * Putting it on the device and noticing that it finished.
  *
  * Submission formats the descriptor, publishes the request in its slot and
  * writes the descriptor to the wq portal. How the end is noticed depends on
@@ -31,14 +34,40 @@
  * handled exactly once. A descriptor given up on by timeout is never
  * reused: it may still be in the device (iaa_crypto_fence.c keeps its late
  * writes out of the caller's memory).
+ *
+ * The end of a request: one path for every mode.
+ *
+ * iaa_req_done() is called by whoever noticed that a descriptor finished (or
+ * gave up waiting for it). It turns the completion record into an errno with
+ * one table, runs the verify stage of a compress, records statistics, falls
+ * back to software for a failed decompress, and completes the request.
+ *
+ * Errors a caller sees:
+ *   -ENOSPC	compress: the output would not fit in dlen (incompressible);
+ *		decompress: the decompressed data is larger than dlen
+ *   -EBADMSG	decompress: the stream is corrupt or truncated (from software)
+ *   -ETIMEDOUT	compress: the device did not finish in time
+ *   -EIO	compress: any other device error, or failed verification
+ *   -EINVAL	the request itself is malformed
+ * The table below gives each device status its errno and statistic; for a
+ * compress every errno but -ENOSPC and -ETIMEDOUT then becomes -EIO.
+ * A decompress never reports a device error: any failure on the device is
+ * retried in software, whose verdict is final.
  */
+#include <linux/bottom_half.h>
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
+#include <linux/sched/clock.h>
 #include <linux/string.h>
 
 #include "iaa_crypto.h"
 #include "iaa_crypto_desc.h"
+
+/* The end of a request (below), which every way of noticing it reaches */
+static int iaa_req_done(struct iaa_req *r, int forced_err);
+static int iaa_req_software(struct iaa_req *r);
+static int iaa_req_finish(struct iaa_req *r, int err);
 
 /*
  * A caller that may not sleep but gave a callback spins this long for its
@@ -120,7 +149,7 @@ static void iaa_desc_build(struct iaa_req *r)
  * Return: 0 once submitted (an asynchronous request may then complete at any
  * moment), or an error with the descriptor still owned by @r.
  */
-int iaa_req_launch(struct iaa_req *r)
+static int iaa_req_launch(struct iaa_req *r)
 {
 	bool polled = r->mode == IAA_WAIT_ASYNC;
 	struct iaa_slot *slot = iaa_req_slot(r);
@@ -172,7 +201,7 @@ int iaa_req_launch(struct iaa_req *r)
 }
 
 /* End of the hardware part of @r: descriptor, load and wq reference */
-void iaa_req_release_hw(struct iaa_req *r)
+static void iaa_req_release_hw(struct iaa_req *r)
 {
 	struct iaa_queue *q = r->queue;
 
@@ -299,7 +328,7 @@ static int iaa_req_poll_stage(struct iaa_req *r, bool may_sleep)
  * asynchronous request has been completed (or will be) through its
  * callback and must not be touched any more.
  */
-int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
+static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 {
 	int ret;
 
@@ -491,4 +520,242 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 	/* From idxd's wq interrupt thread or one of its work items */
 	r->desc_owned = free_desc;
 	iaa_req_settle(r, type == IDXD_COMPLETE_ABORT ? -ECANCELED : 0, false);
+}
+
+/*
+ * A descriptor of @q did not complete in time. The device may still be
+ * working on it, so the descriptor is never reused; the wq leaves the table
+ * until an administrator rebinds it, which resets it.
+ */
+static void iaa_queue_quarantine(struct iaa_queue *q)
+{
+	u64 ms = div_u64(iaa_wait_ns(true), NSEC_PER_MSEC);
+	u64 atomic_ms = div_u64(iaa_wait_ns(false), NSEC_PER_MSEC);
+
+	if (test_and_set_bit(IAA_QUEUE_BROKEN, &q->flags))
+		return;
+
+	/* A caller that cannot sleep waits for less than timeout_ms */
+	if (atomic_ms < ms)
+		dev_err(wq_confdev(q->wq),
+			"descriptor not completed in %llu ms (%llu ms for a caller that cannot sleep): wq out of service until rebound\n",
+			ms, atomic_ms);
+	else
+		dev_err(wq_confdev(q->wq),
+			"descriptor not completed in %llu ms: wq out of service until rebound\n",
+			ms);
+	iaa_wq_table_rebuild_async();
+}
+
+/* What a completion status means for the request, and how it is counted */
+struct iaa_status_info {
+	s16 err;
+	u8 stat;
+};
+
+#define IAA_STATUS(_err, _stat)		{ .err = (_err), .stat = (_stat) }
+
+static const struct iaa_status_info iaa_status_table[DSA_COMP_STATUS_MASK + 1] = {
+	[IAX_COMP_PAGE_FAULT_IR]	= IAA_STATUS(-EFAULT, IAA_STAT_ERR_FAULT),
+	[IAX_COMP_ANALYTICS_ERROR]	= IAA_STATUS(-EBADMSG, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_OUTBUF_OVERFLOW]	= IAA_STATUS(-ENOSPC, IAA_STAT_ERR_OVERFLOW),
+	[IAX_COMP_BAD_OPCODE]		= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_INVALID_FLAGS]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_NOZERO_RESERVE]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_INVALID_SIZE]		= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_OVERLAP_BUFFERS]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_CRA_XLAT]		= IAA_STATUS(-EFAULT, IAA_STAT_ERR_FAULT),
+	[IAX_COMP_CRA_ALIGN]		= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_ADDR_ALIGN]		= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_PFAULT_RDBA]		= IAA_STATUS(-EFAULT, IAA_STAT_ERR_FAULT),
+	[IAX_COMP_TRANSLATION_FAIL]	= IAA_STATUS(-EFAULT, IAA_STAT_ERR_FAULT),
+	[IAX_COMP_PRS_TIMEOUT]		= IAA_STATUS(-ETIMEDOUT, IAA_STAT_ERR_TIMEOUT),
+	[IAX_COMP_WATCHDOG]		= IAA_STATUS(-ETIMEDOUT, IAA_STAT_ERR_TIMEOUT),
+	[IAX_COMP_INVALID_COMP_FLAG]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_INVALID_FILTER_FLAG]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_INVALID_INPUT_SIZE]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_INVALID_NUM_ELEMS]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_INVALID_SRC1_WIDTH]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+	[IAX_COMP_INVALID_INVERT_OUT]	= IAA_STATUS(-EINVAL, IAA_STAT_ERR_EINVAL),
+};
+
+/* Any status not in the table, and idxd's software abort */
+static const struct iaa_status_info iaa_status_other =
+	IAA_STATUS(-EIO, IAA_STAT_ERR_HW);
+/* The analytics error that means "output larger than max_dst_size" */
+static const struct iaa_status_info iaa_status_dst_full =
+	IAA_STATUS(-ENOSPC, IAA_STAT_ERR_OVERFLOW);
+/* The driver stopped waiting */
+static const struct iaa_status_info iaa_status_timeout =
+	IAA_STATUS(-ETIMEDOUT, IAA_STAT_ERR_TIMEOUT);
+
+static const struct iaa_status_info *
+iaa_status_lookup(const struct iax_completion_record *cr)
+{
+	const struct iaa_status_info *info;
+	u8 raw = cr->status;
+
+	if (raw == IDXD_COMP_DESC_ABORT)
+		return &iaa_status_other;
+	if (raw == IAX_COMP_ANALYTICS_ERROR &&
+	    cr->error_code == IAA_AERR_DST_OVERFLOW)
+		return &iaa_status_dst_full;
+
+	info = &iaa_status_table[DSA_COMP_STATUS(raw)];
+	return info->err ? info : &iaa_status_other;
+}
+
+/**
+ * iaa_req_finish - account for @r and hand its result to the caller
+ * @r: the request, done with the device
+ * @err: its result
+ *
+ * Return: @err. An asynchronous request has been completed through its
+ * callback and must not be touched any more.
+ */
+static int iaa_req_finish(struct iaa_req *r, int err)
+{
+	struct acomp_req *areq = r->areq;
+	bool comp = r->op != IAA_OP_DECOMPRESS;
+
+	if (!err) {
+		iaa_stat_add(comp ? IAA_STAT_COMP_BYTES_IN :
+				    IAA_STAT_DECOMP_BYTES_IN, areq->slen);
+		iaa_stat_add(comp ? IAA_STAT_COMP_BYTES_OUT :
+				    IAA_STAT_DECOMP_BYTES_OUT, areq->dlen);
+	}
+	if (iaa_latency_stats_on() && r->start_ns) {
+		/* local_clock(): cheap; an async end may be on another CPU */
+		u64 now = local_clock();
+
+		if (now > r->start_ns)
+			iaa_stat_delay(comp, now - r->start_ns);
+	}
+
+	if (r->async) {
+		/* Callers expect their callback in softirq-like context */
+		local_bh_disable();
+		acomp_request_complete(areq, err);
+		local_bh_enable();
+	}
+	return err;
+}
+
+/* @r cannot run on the device: do it on the CPU, synchronously */
+static int iaa_req_software(struct iaa_req *r)
+{
+	int err;
+
+	if (r->op == IAA_OP_DECOMPRESS)
+		err = iaa_sw_decompress(r->areq);
+	else
+		err = iaa_sw_compress(r->areq);
+
+	return iaa_req_finish(r, err);
+}
+
+/* The compress worked; check it by decoding it on the device */
+static int iaa_req_start_verify(struct iaa_req *r,
+				const struct iax_completion_record *cr)
+{
+	/* A descriptor idxd still holds (interrupt missed) cannot be reused */
+	if (!r->desc_owned)
+		return -ETIMEDOUT;
+
+	r->crc = cr->crc;
+	r->comp_len = cr->output_size;
+	r->op = IAA_OP_VERIFY;
+	return iaa_req_launch(r);
+}
+
+/**
+ * iaa_req_done - a descriptor of @r finished, or was given up on
+ * @r: the request
+ * @forced_err: 0 to read the completion record, otherwise the reason the
+ *	record is not to be trusted: -ETIMEDOUT or -ECANCELED (idxd abort)
+ *
+ * Return: -EINPROGRESS when @r went on with another descriptor (verify),
+ * otherwise its final result.
+ */
+static int iaa_req_done(struct iaa_req *r, int forced_err)
+{
+	const struct iax_completion_record *cr = r->desc->iax_completion;
+	const struct iaa_status_info *info = NULL;
+	struct acomp_req *areq = r->areq;
+	struct iaa_queue *q = r->queue;
+	unsigned int out = 0;
+	int err = forced_err;
+
+	if (forced_err == -ETIMEDOUT) {
+		info = &iaa_status_timeout;
+		iaa_queue_quarantine(q);
+	} else if (forced_err) {
+		info = &iaa_status_other;
+	} else {
+		/* The record is complete once its status byte is set */
+		dma_rmb();
+		if (cr->status != IAX_COMP_SUCCESS)
+			info = iaa_status_lookup(cr);
+		out = cr->output_size;
+	}
+	if (info) {
+		err = info->err;
+		iaa_stat_inc(info->stat);
+		/* Only "does not fit" and "too slow" mean more than "failed" */
+		if (r->op != IAA_OP_DECOMPRESS && err != -ENOSPC &&
+		    err != -ETIMEDOUT)
+			err = -EIO;
+	}
+
+	switch (r->op) {
+	case IAA_OP_COMPRESS:
+		if (err || !r->verify)
+			break;
+		err = iaa_req_start_verify(r, cr);
+		if (!err)
+			return -EINPROGRESS;
+		if (err == -ETIMEDOUT) {
+			iaa_stat_inc(IAA_STAT_ERR_TIMEOUT);
+			break;
+		}
+		iaa_stat_inc(IAA_STAT_VERIFY_FAIL);
+		err = -EIO;
+		break;
+	case IAA_OP_VERIFY:
+		/*
+		 * Success means the decode reached the final block's EOB within
+		 * the compressed length (CHECK_FOR_EOB); the CRC of what it
+		 * decoded, equal to the compress's CRC of the input, says it is
+		 * the input. Nothing else in the record is defined for output
+		 * that was not written.
+		 */
+		if (!err && cr->crc != r->crc)
+			err = -EIO;
+		if (err && err != -ETIMEDOUT) {
+			iaa_stat_inc(IAA_STAT_VERIFY_FAIL);
+			err = -EIO;
+		}
+		out = r->comp_len;
+		break;
+	case IAA_OP_DECOMPRESS:
+		break;
+	}
+
+	iaa_req_unmap(r, !err, out);
+	if (!err)
+		areq->dlen = out;
+	if (r->op == IAA_OP_DECOMPRESS) {
+		iaa_counters_add(&q->stats, false, err ? 0 : areq->slen);
+		iaa_counters_add(&q->accel->stats, false, err ? 0 : areq->slen);
+	} else {
+		iaa_counters_add(&q->stats, true, err ? 0 : out);
+		iaa_counters_add(&q->accel->stats, true, err ? 0 : out);
+	}
+	iaa_req_release_hw(r);
+
+	/* A decompress the device could not do is done in software */
+	if (err && r->op == IAA_OP_DECOMPRESS && !IAA_TEST_NO_FALLBACK)
+		err = iaa_sw_decompress(areq);
+
+	return iaa_req_finish(r, err);
 }
