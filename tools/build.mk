@@ -48,7 +48,7 @@ clean:
 	rm -rf $(MOD)
 
 # --- QEMU with MOVDIR64B and the virtual IAA device (cached by a hash of its inputs) -------
-.PHONY: qemu progs test-module bench-module bench-prog initramfs check check-style demo bench
+.PHONY: qemu progs test-module bench-module bench-prog initramfs check check-long check-style demo bench
 qemu: $(B)/kernel.env
 	$(TOP)/tools/qemu/build
 
@@ -160,6 +160,11 @@ check-style: $(B)/kernel.env
 # --- everything -----------------------------------------------------------------------------
 check:
 	$(TOP)/tools/check
+
+# the suites too long for make check (tests/suites-long): libkcapi's own test suite, with our
+# libkcapi against the baseline of unpatched libkcapi
+check-long:
+	$(TOP)/tools/check --long
 
 demo:
 	$(TOP)/tools/demo
