@@ -84,22 +84,45 @@ esc=$(printf '\033')
 failed_names() {
 	printf '%s\n' "$1" | grep 'FAILED' | sed "s/$esc\[[0-9;]*m//g; s/^.*\[FAILED[^]]*\] *//" | sort -u
 }
+# A script that does not end in its time counts as the failed test "(timed out)".
+# kcapi-enc-test-large.sh (100 cbc(aes) stream updates of 6,182 bytes, not a multiple of the
+# block) ran past 20 minutes here with unpatched libkcapi too, so it gets 2 minutes.
 cd /tmp
 for s in $suite; do
 	t0=$(ms_now)
-	out=$(PATH=$K/bin:$K/libkcapi:$PATH KCAPI_TEST_LOCAL=0 tmo 1200 bash $K/libkcapi/$s 2>&1)
-	rc=$?
-	failed_names "$out" >/tmp/kcapi.failed
+	lim=1200
+	[ $s = kcapi-enc-test-large.sh ] && lim=120
+	# its own session, so that a timeout kills every process of it (a child left blocked
+	# would keep the output open, and a $(...) waiting for it)
+	PATH=$K/bin:$K/libkcapi:$PATH KCAPI_TEST_LOCAL=0 setsid bash $K/libkcapi/$s >/tmp/kcapi.out 2>&1 &
+	pid=$!
+	waited=0
+	while kill -0 $pid 2>/dev/null && [ $waited -lt $lim ]; do
+		sleep 1
+		waited=$((waited + 1))
+	done
+	if kill -0 $pid 2>/dev/null; then
+		kill -9 -$pid 2>/dev/null || kill -9 $pid
+		wait $pid 2>/dev/null
+		rc=124
+	else
+		wait $pid
+		rc=$?
+	fi
+	out=$(cat /tmp/kcapi.out)
+	{
+		failed_names "$out"
+		[ $rc != 124 ] || echo "(timed out)"
+	} >/tmp/kcapi.failed
 	nfail=$(wc -l </tmp/kcapi.failed)
 	if [ "$lib" = stock ]; then
 		sed "s/^/    # baseline $s: /" /tmp/kcapi.failed
-		[ $rc != 124 ] && [ $rc != 143 ] && ok "unpatched libkcapi's $s ran (exit $rc, $nfail failed)" ||
-			not_ok "unpatched libkcapi's $s: timed out"
+		ok "unpatched libkcapi's $s ran (exit $rc, $nfail failed)"
 	else
 		sed -n "s/^$s: //p" $BASE 2>/dev/null | sort -u >/tmp/kcapi.base
 		new=$(comm -23 /tmp/kcapi.failed /tmp/kcapi.base)
 		fixed=$(comm -13 /tmp/kcapi.failed /tmp/kcapi.base | wc -l)
-		if [ -z "$new" ] && [ $rc != 124 ] && [ $rc != 143 ] && { [ $rc = 0 ] || [ $nfail -gt 0 ]; }; then
+		if [ -z "$new" ] && { [ $rc = 0 ] || [ $nfail -gt 0 ]; }; then
 			ok "libkcapi's $s: every test passed but the $nfail that fail unpatched too"
 		else
 			not_ok "libkcapi's $s (exit $rc): failed beyond the baseline:"
