@@ -8,7 +8,7 @@
 
 K=/opt/libkcapi/bin
 G=/opt/debian/gzip
-plan 9
+plan 10
 
 [ -d /sys/bus/dsa/drivers/crypto ] || load_driver ours >/dev/null 2>&1
 for m in af_alg crypto_user; do modprobe $m 2>/dev/null; done
@@ -92,6 +92,14 @@ for j in 1 4 16; do
 done
 cmp /tmp/o.1 /tmp/o.4 && cmp /tmp/o.1 /tmp/o.16 || bad="$bad differ"
 [ -z "$bad" ] && ok "-j 1, 4, 16: the same output" || not_ok "-j 1, 4, 16: the same output:$bad"
+
+# standard input is read from where it stands, not mapped from offset 0 (a regular file named
+# by -i is mapped): the shell reads 100 bytes of the file first
+tail -c +101 $D/text >/tmp/o.tail
+{ head -c 100 >/dev/null; $K/kcapi-comp -o /tmp/o.in; } <$D/text &&
+	$K/kcapi-comp -d -i /tmp/o.in | cmp - /tmp/o.tail &&
+	ok "standard input at an offset: the rest of the file" ||
+	not_ok "standard input at an offset: the rest of the file"
 
 # errors: non-zero, with a message
 bad=
