@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Compute engine of the virtual Intel IAA device: DEFLATE encoder driven by
- * AECS Huffman tables, DEFLATE decoder with a 4 KiB history, CRC-32.
+ * AECS Huffman tables (or counting its symbols: statistics mode), DEFLATE
+ * decoder with a 4 KiB history, CRC-32.
  *
  * The decoder is our own rather than zlib's: zlib's inflate() checks match
  * distances only against the output produced, and inflateBack() with a
@@ -19,6 +20,9 @@
 #endif
 #ifndef unlikely
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((always_inline))
 #endif
 
 #define MIN_MATCH	3
@@ -286,8 +290,8 @@ static inline unsigned int match_len(const uint8_t *a, const uint8_t *b, unsigne
  * Longest match for src[pos..] within the history, then insert pos.
  * Needs pos + 4 <= n.
  */
-static inline unsigned int lz_find(struct lz *z, const uint8_t *src, uint32_t pos,
-				   uint32_t n, unsigned int *dist)
+static __always_inline unsigned int lz_find(struct lz *z, const uint8_t *src, uint32_t pos,
+					    uint32_t n, unsigned int *dist)
 {
 	uint32_t h = lz_hash(src + pos);
 	uint32_t cand = z->head[h];
@@ -325,6 +329,19 @@ static inline unsigned int lz_find(struct lz *z, const uint8_t *src, uint32_t po
 	return best >= MIN_MATCH ? best : 0;
 }
 
+/* length (3..258) to its code 0..28 (symbol 257 + code) */
+static inline unsigned int len_code(unsigned int len)
+{
+	unsigned int l = len - MIN_MATCH, nb;
+
+	if (len == MAX_MATCH)
+		return 28;
+	if (l < 8)
+		return l;
+	nb = 31 - __builtin_clz(l);
+	return 4 * (nb - 1) + ((l >> (nb - 2)) & 3);
+}
+
 static inline bool emit_lit(struct bitw *w, const struct enc_tables *t, uint8_t c)
 {
 	uint32_t e = t->lit[c];
@@ -357,14 +374,105 @@ static inline unsigned int emit_match(struct bitw *w, const struct enc_tables *t
 	return len;
 }
 
+/*
+ * Where the symbols of the parse go: the bit writer, coded with the
+ * caller's tables (compress), or histograms, as if every symbol had a
+ * code (statistics mode).
+ */
+struct lz_sink {
+	struct bitw *w;
+	const struct enc_tables *t;
+	uint32_t *ll_hist;
+	uint32_t *d_hist;
+};
+
+enum parse_end { PARSE_DONE, PARSE_OVERFLOW, PARSE_BAD_CODE };
+
+/*
+ * The LZ77 parse of src[0..n), greedy, sent to the sink. This is the only
+ * parse loop: compress and statistics mode both inline it with 'count'
+ * constant, so each gets its own copy without a per-symbol test. With
+ * count, every literal, length code (257..285) and distance code (0..29)
+ * is counted; the EOB is not (it is not part of the parse). Without it,
+ * the symbols are written, a match whose codes are missing is shortened or
+ * sent as literals, and a missing literal code stops the parse.
+ *
+ * Hence the invariant statistics mode exists for: with tables that give a
+ * code to every symbol counted, iaa_compress() makes exactly the counted
+ * symbols, so the counts give the exact size of its output.
+ *
+ * *pos gets the input bytes taken.
+ */
+static __always_inline enum parse_end
+lz_parse(const struct lz_sink *k, const bool count, const uint8_t *src, uint32_t n,
+	 uint32_t *pos)
+{
+	struct lz z;
+	uint32_t i = 0;
+	enum parse_end end = PARSE_DONE;
+
+	if (n >= 4) {
+		memset(z.head, 0, sizeof(z.head));
+		while (i + 4 <= n) {
+			unsigned int dist = 0;
+			unsigned int len = lz_find(&z, src, i, n, &dist);
+
+			if (len) {
+				if (count) {
+					unsigned int nx, xv;
+
+					k->ll_hist[257 + len_code(len)]++;
+					k->d_hist[dist_code(dist, &nx, &xv)]++;
+				} else {
+					len = emit_match(k->w, k->t, len, dist);
+				}
+			}
+			if (!len) {
+				if (count) {
+					k->ll_hist[src[i]]++;
+				} else if (!emit_lit(k->w, k->t, src[i])) {
+					end = PARSE_BAD_CODE;
+					goto out;
+				}
+				i++;
+			} else {
+				uint32_t e = i + len;
+
+				if (len <= MAX_INSERT) {
+					uint32_t lim = e < n - 3 ? e : n - 3;
+
+					for (i++; i < lim; i++)
+						lz_insert(&z, src, i);
+				}
+				i = e;
+			}
+			if (!count && unlikely(k->w->overflow)) {
+				end = PARSE_OVERFLOW;
+				goto out;
+			}
+		}
+	}
+	for (; i < n; i++) {
+		if (count) {
+			k->ll_hist[src[i]]++;
+		} else if (!emit_lit(k->w, k->t, src[i])) {
+			end = PARSE_BAD_CODE;
+			break;
+		}
+	}
+out:
+	*pos = i;
+	return end;
+}
+
 void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 {
 	struct enc_tables t;
-	struct lz z;
 	struct bitw w = {
 		.p = a->dst,
 		.end = a->dst ? a->dst + a->dst_cap : NULL,
 	};
+	const struct lz_sink sink = { .w = &w, .t = &t };
 	const uint8_t *src = a->src;
 	uint32_t n = a->src_len, i = 0, k;
 	uint8_t last_bits = 0;
@@ -387,36 +495,13 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 	if (w.overflow)
 		goto overflow;
 
-	if (n >= 4) {
-		memset(z.head, 0, sizeof(z.head));
-		while (i + 4 <= n) {
-			unsigned int dist = 0;
-			unsigned int len = lz_find(&z, src, i, n, &dist);
-
-			if (len)
-				len = emit_match(&w, &t, len, dist);
-			if (!len) {
-				if (!emit_lit(&w, &t, src[i]))
-					goto bad_code;
-				i++;
-			} else {
-				uint32_t end = i + len;
-
-				if (len <= MAX_INSERT) {
-					uint32_t lim = end < n - 3 ? end : n - 3;
-
-					for (i++; i < lim; i++)
-						lz_insert(&z, src, i);
-				}
-				i = end;
-			}
-			if (unlikely(w.overflow))
-				goto overflow;
-		}
-	}
-	for (; i < n; i++) {
-		if (!emit_lit(&w, &t, src[i]))
-			goto bad_code;
+	switch (lz_parse(&sink, false, src, n, &i)) {
+	case PARSE_OVERFLOW:
+		goto overflow;
+	case PARSE_BAD_CODE:
+		goto bad_code;
+	case PARSE_DONE:
+		break;
 	}
 	if (a->append_eob) {
 		uint32_t e = t.lit[256];
@@ -465,6 +550,22 @@ bad_code:
 	r->error_code = IAA_ERR_INVALID_HUFFCODE;
 	r->out_size = w.p - a->dst;
 	r->in_consumed = i;
+}
+
+void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
+			uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
+			struct iaa_result *r)
+{
+	const struct lz_sink sink = { .ll_hist = ll_hist, .d_hist = d_hist };
+	uint32_t pos;
+
+	memset(r, 0, sizeof(*r));
+	memset(ll_hist, 0, IAA_LL_SYMS * sizeof(ll_hist[0]));
+	memset(d_hist, 0, IAA_D_SYMS * sizeof(d_hist[0]));
+	r->crc = iaa_crc32(0, src, src_len);
+	lz_parse(&sink, true, src, src_len, &pos);
+	r->status = IAA_ST_SUCCESS;
+	r->in_consumed = pos;
 }
 
 /* ------------------------------------------------------------------------

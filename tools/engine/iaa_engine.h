@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Compute engine of the virtual Intel IAA device: DEFLATE compression with
- * caller-supplied Huffman tables (as found in the AECS), DEFLATE
- * decompression with the hardware's 4 KiB history, and CRC-32.
+ * caller-supplied Huffman tables (as found in the AECS), the symbol counts
+ * of its parse (statistics mode), DEFLATE decompression with the hardware's
+ * 4 KiB history, and CRC-32.
  *
  * Plain C (gnu11), libc + zlib only, no QEMU types. All functions are
  * reentrant and thread-safe: there is no mutable global state and no heap
  * allocation. Everything lives on the stack; worst-case stack use is about
- * 27 KiB (iaa_compress) and 25 KiB (iaa_decompress).
+ * 27 KiB (iaa_compress), 25 KiB (iaa_compress_stats, iaa_decompress).
  */
 #ifndef IAA_ENGINE_H
 #define IAA_ENGINE_H
@@ -116,6 +117,30 @@ struct iaa_comp_args {
 #define IAA_END_STORED_FINAL	2
 
 void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r);
+
+/*
+ * Compress in statistics mode (IAA opcode 0x43 with the STATS_MODE
+ * compression flag; Intel QPL collects its histograms for dynamic Huffman
+ * tables this way): nothing is encoded, the symbols are counted.
+ *
+ * ll_hist[0..255] get the literals, ll_hist[257..285] the length codes and
+ * d_hist[0..29] the distance codes of exactly the LZ77 parse iaa_compress()
+ * makes on the same input with tables that give every symbol a code (no
+ * match shortened or turned into literals). Both arrays are overwritten.
+ * ll_hist[256], the EOB, is always 0: the parse has none, and QPL adds it
+ * in software when it is missing, so a driver must not expect it counted.
+ *
+ * The invariant a driver builds on: with tables that code every symbol
+ * counted here (and the EOB), iaa_compress() emits exactly these symbols,
+ * so the counts give the exact size of its output.
+ *
+ * r: status IAA_ST_SUCCESS, in_consumed = src_len, crc = iaa_crc32(0, src,
+ * src_len) (as a compress from a zero seed), out_size 0 (writing the
+ * histogram out is the device's business).
+ */
+void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
+			uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
+			struct iaa_result *r);
 
 /*
  * Decompress (IAA opcode 0x42) a raw RFC 1951 stream: stored, fixed and

@@ -617,10 +617,12 @@ static int ref_bits(const uint8_t *s, size_t *bit, size_t nbits, unsigned int n)
  * Decode the symbols of a stream written with tables ll/d starting at bit
  * 'start', until EOB (if eob), else until nbits or 'cap' bytes are
  * decoded. Returns the decoded length or -1. *end gets the bit position
- * after the last symbol.
+ * after the last symbol. ll_cnt/d_cnt (if not NULL) count the lit/len
+ * (EOB included) and distance symbols decoded; the caller zeroes them.
  */
 static long ref_decode(const uint8_t *s, size_t start, size_t nbits, const uint32_t *ll,
-		       const uint32_t *d, bool eob, uint8_t *out, size_t cap, size_t *end)
+		       const uint32_t *d, bool eob, uint8_t *out, size_t cap, size_t *end,
+		       uint32_t *ll_cnt, uint32_t *d_cnt)
 {
 	static const uint16_t lbase[29] = {
 		3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
@@ -647,6 +649,8 @@ static long ref_decode(const uint8_t *s, size_t start, size_t nbits, const uint3
 		sym = ref_sym(s, &bit, nbits, 0);
 		if (sym < 0)
 			break;
+		if (ll_cnt)
+			ll_cnt[sym]++;
 		if (sym < 256) {
 			if (o == cap)
 				break;
@@ -667,6 +671,8 @@ static long ref_decode(const uint8_t *s, size_t start, size_t nbits, const uint3
 		ds = ref_sym(s, &bit, nbits, 1);
 		if (ds < 0)
 			break;
+		if (d_cnt)
+			d_cnt[ds]++;
 		x = ref_bits(s, &bit, nbits, ds < 4 ? 0 : ds / 2 - 1);
 		if (x < 0)
 			break;
@@ -1040,7 +1046,8 @@ static void t_compress_random_tables_prefix(void)
 		for (i = 0; i < accum_bits; i++)
 			CHECK((dst[i / 8] >> (i % 8) & 1) == (accum[i / 8] >> (i % 8) & 1),
 			      "iter %u: accumulator bit %u", it, i);
-		got = ref_decode(dst, accum_bits, nbits, ll, d, eob, out, eob ? 16384 : n, &end);
+		got = ref_decode(dst, accum_bits, nbits, ll, d, eob, out, eob ? 16384 : n, &end,
+				 NULL, NULL);
 		CHECK(got == (long)n && !memcmp(out, b->p, n),
 		      "iter %u (%u B, accum %u bits, eob %d flush %d): reference decoder %ld",
 		      it, n, accum_bits, eob, flush, got);
@@ -1163,6 +1170,360 @@ static void t_compress_overflow(void)
 		free(full);
 	}
 	DIAG("%u capacities checked", runs);
+}
+
+/* ---- statistics mode ---- */
+
+/* extra bits of lit/len symbol 257..285, and of distance symbol 0..29 */
+static unsigned int ll_extra(unsigned int sym)
+{
+	sym -= 257;
+	return sym < 8 || sym == 28 ? 0 : (sym - 4) / 4;
+}
+
+static unsigned int d_extra(unsigned int sym)
+{
+	return sym < 4 ? 0 : sym / 2 - 1;
+}
+
+/*
+ * What a driver does with a histogram: length-limited (15) Huffman code
+ * lengths for every symbol counted, the EOB forced in (the device never
+ * counts it), at least two distance codes, as AECS entries.
+ */
+static void tables_from_stats(const uint32_t *llh, const uint32_t *dh, uint8_t *ll_len,
+			      uint8_t *d_len, uint32_t *ll, uint32_t *d)
+{
+	uint32_t f[IAA_LL_SYMS], fd[IAA_D_SYMS];
+	uint16_t code[IAA_LL_SYMS];
+	unsigned int i, nd = 0;
+
+	memcpy(f, llh, sizeof(f));
+	memcpy(fd, dh, sizeof(fd));
+	f[256] = 1;
+	for (i = 0; i < IAA_D_SYMS; i++)
+		nd += fd[i] != 0;
+	for (i = 0; i < IAA_D_SYMS && nd < 2; i++) {
+		if (!fd[i]) {
+			fd[i] = 1;
+			nd++;
+		}
+	}
+	huff_lengths(f, IAA_LL_SYMS, 15, ll_len);
+	huff_lengths(fd, IAA_D_SYMS, 15, d_len);
+	canonical_codes(ll_len, IAA_LL_SYMS, code);
+	for (i = 0; i < IAA_LL_SYMS; i++)
+		ll[i] = IAA_HUFF_ENTRY(code[i], ll_len[i]);
+	canonical_codes(d_len, IAA_D_SYMS, code);
+	for (i = 0; i < IAA_D_SYMS; i++)
+		d[i] = IAA_HUFF_ENTRY(code[i], d_len[i]);
+}
+
+/* bits the counted symbols take with these code lengths, extra bits included */
+static uint64_t stats_bits(const uint32_t *llh, const uint32_t *dh, const uint8_t *ll_len,
+			   const uint8_t *d_len)
+{
+	uint64_t bits = 0;
+	unsigned int i;
+
+	for (i = 0; i < IAA_LL_SYMS; i++)
+		bits += (uint64_t)llh[i] * (ll_len[i] + (i > 256 ? ll_extra(i) : 0));
+	for (i = 0; i < IAA_D_SYMS; i++)
+		bits += (uint64_t)dh[i] * (d_len[i] + d_extra(i));
+	return bits;
+}
+
+/*
+ * Statistics -> dynamic tables and header -> compress into a buffer of
+ * exactly the size the counts predict. Returns the header size in bits,
+ * 0 after a failed check.
+ */
+static unsigned int stats_dynamic_one(const uint8_t *p, uint32_t n, const char *what,
+				      size_t idx, uint8_t *out)
+{
+	uint32_t llh[IAA_LL_SYMS], dh[IAA_D_SYMS], ll[IAA_LL_SYMS], d[IAA_D_SYMS];
+	uint8_t ll_len[IAA_LL_SYMS], d_len[IAA_D_SYMS], *dst;
+	struct iaa_result rs, r, rd;
+	struct tbits hdr;
+	uint64_t bits;
+	uint32_t want;
+	size_t zl, zin;
+	unsigned int before = case_fail;
+	int zr;
+
+	iaa_compress_stats(p, n, llh, dh, &rs);
+	CHECK(rs.status == IAA_ST_SUCCESS && rs.in_consumed == n &&
+	      rs.crc == (uint32_t)crc32(0, p, n),
+	      "%s %zu (%u B): stats status %#x in %u", what, idx, n, rs.status,
+	      rs.in_consumed);
+	CHECK(llh[256] == 0, "%s %zu: EOB counted (%u)", what, idx, llh[256]);
+	tables_from_stats(llh, dh, ll_len, d_len, ll, d);
+	if (!dynamic_header(ll_len, d_len, &hdr)) {
+		CHECK(0, "%s %zu (%u B): header of %u bits does not fit the accumulator",
+		      what, idx, n, hdr.n);
+		return 0;
+	}
+	bits = hdr.n + stats_bits(llh, dh, ll_len, d_len) + ll_len[256];
+	if (bits > 16 * ((uint64_t)n + 256)) {
+		CHECK(0, "%s %zu (%u B): counts predict %llu bits", what, idx, n,
+		      (unsigned long long)bits);
+		return 0;
+	}
+	want = (uint32_t)((bits + 7) / 8);
+
+	/* a buffer of exactly the predicted size, as a driver would allocate */
+	dst = guarded(want);
+	{
+		struct iaa_comp_args a = {
+			.src = p, .src_len = n, .dst = dst, .dst_cap = want,
+			.ll_sym = ll, .d_sym = d,
+			.accum = hdr.b, .accum_bits = hdr.n,
+			.append_eob = true, .flush_output = true,
+		};
+
+		iaa_compress(&a, &r);
+	}
+	CHECK(guard_ok(dst, want), "%s %zu: wrote past dst_cap", what, idx);
+	CHECK(r.status == IAA_ST_SUCCESS && r.out_size == want &&
+	      r.last_bits == bits % 8,
+	      "%s %zu (%u B): compress %#x/%#x, %u bytes (last %u bits), counts predict %llu bits",
+	      what, idx, n, r.status, r.error_code, r.out_size, r.last_bits,
+	      (unsigned long long)bits);
+	if (r.status != IAA_ST_SUCCESS) {
+		free(dst);
+		return 0;
+	}
+	CHECK(r.crc == rs.crc, "%s %zu: crc of compress and stats differ", what, idx);
+	zr = zinflate(dst, r.out_size, out, (size_t)n + 1, &zl, &zin);
+	CHECK(zr == Z_STREAM_END && zl == n && !memcmp(out, p, n) && zin == r.out_size,
+	      "%s %zu (%u B): zlib inflate %d, %zu bytes from %zu of %u", what, idx, n,
+	      zr, zl, zin, r.out_size);
+	memset(out, 0, n);
+	decomp(dst, r.out_size, out, n, &rd);
+	CHECK(rd.status == IAA_ST_SUCCESS && rd.out_size == n && !memcmp(out, p, n) &&
+	      rd.crc == rs.crc && rd.in_consumed == r.out_size,
+	      "%s %zu: own decoder %#x/%#x, %u bytes", what, idx, rd.status,
+	      rd.error_code, rd.out_size);
+	free(dst);
+	if (case_fail != before)
+		return 0;
+	return hdr.n;
+}
+
+/* inputs beside the corpus: tiny, degenerate, window-sized repeats */
+static uint8_t *stats_special(struct rng *r, unsigned int k, uint32_t *n, const char **what)
+{
+	static const char *const names[] = {
+		"1 random byte", "2 random bytes", "3 random bytes", "4 random bytes",
+		"1 zero byte", "2 zero bytes", "3 zero bytes", "4 zero bytes",
+		"5 zero bytes", "4 KiB zeros", "64 KiB random", "64 KiB zeros",
+		"64 KiB 'ab'", "64 KiB period 3", "64 KiB byte ramp",
+		"259 zeros", "260 zeros", "261 zeros", "16 x 4 KiB random block",
+		"64 KiB period 25 text",
+	};
+	static const uint32_t sizes[] = {
+		1, 2, 3, 4, 1, 2, 3, 4, 5, 4096, 65536, 65536, 65536, 65536, 65536,
+		259, 260, 261, 65536, 65536,
+	};
+	uint8_t *p;
+
+	if (k >= ARRAY_SIZE(sizes))
+		return NULL;
+	*n = sizes[k];
+	*what = names[k];
+	p = xmalloc(*n);
+	memset(p, 0, *n);
+	switch (k) {
+	case 0:
+	case 1:
+	case 2:
+	case 3:
+	case 10:
+		rng_fill(r, p, *n);
+		break;
+	case 12:
+		for (uint32_t i = 0; i < *n; i++)
+			p[i] = "ab"[i % 2];
+		break;
+	case 13:
+		for (uint32_t i = 0; i < *n; i++)
+			p[i] = "xyz"[i % 3];
+		break;
+	case 14:
+		for (uint32_t i = 0; i < *n; i++)
+			p[i] = (uint8_t)i;
+		break;
+	case 18:
+		/* every match at distance 4096, the end of the history */
+		rng_fill(r, p, PAGE);
+		for (uint32_t i = PAGE; i < *n; i++)
+			p[i] = p[i - PAGE];
+		break;
+	case 19:
+		for (uint32_t i = 0; i < *n; i++)
+			p[i] = "hello, accelerated world "[i % 25];
+		break;
+	}
+	return p;
+}
+
+/*
+ * Statistics mode's promise to a driver: Huffman tables built from its
+ * histogram make iaa_compress() produce exactly the counted symbols, so the
+ * output size in bits is header + sum(count x (length + extra bits)) + EOB,
+ * and the stream inflates (zlib and the engine's own decoder).
+ */
+static void t_compress_stats_dynamic(void)
+{
+	struct rng r = { seed ^ 5 };
+	uint8_t *out = xmalloc(65536 + 1);
+	unsigned int hmin = ~0u, hmax = 0, h, k, nspecial = 0;
+	size_t i;
+
+	for (i = 0; i < corpus.n; i++) {
+		h = stats_dynamic_one(corpus.b[i].p, corpus.b[i].n,
+				      pattern_name[corpus.b[i].pat], i, out);
+		if (h) {
+			hmin = h < hmin ? h : hmin;
+			hmax = h > hmax ? h : hmax;
+		}
+	}
+	for (k = 0;; k++) {
+		const char *what;
+		uint32_t n;
+		uint8_t *p = stats_special(&r, k, &n, &what);
+
+		if (!p)
+			break;
+		stats_dynamic_one(p, n, what, k, out);
+		nspecial++;
+		free(p);
+	}
+	DIAG("%zu corpus buffers and %u special inputs sized exactly from their statistics; headers %u..%u bits",
+	     corpus.n, nspecial, hmin, hmax);
+	free(out);
+}
+
+/*
+ * The parse statistics mode counts is the parse of a compress: the symbols
+ * of a fixed-table compress (every symbol has a code), decoded one by one,
+ * are the counts, plus the one EOB the compress appended.
+ */
+static void t_compress_stats_fixed_symbols(void)
+{
+	uint8_t *out = xmalloc(65536);
+	uint64_t syms = 0;
+	size_t i;
+
+	for (i = 0; i < corpus.n; i++) {
+		const struct buf *b = &corpus.b[i];
+		uint32_t llh[IAA_LL_SYMS], dh[IAA_D_SYMS];
+		uint32_t llc[IAA_LL_SYMS] = { 0 }, dc[IAA_D_SYMS] = { 0 };
+		size_t cap = fixed_bound(b->n), end;
+		uint8_t *dst = xmalloc(cap);
+		struct iaa_result rs, r;
+		unsigned int s, bad = 0;
+		long got;
+
+		iaa_compress_stats(b->p, b->n, llh, dh, &rs);
+		comp_fixed(b->p, b->n, dst, cap, &r);
+		CHECK(r.status == IAA_ST_SUCCESS, "buf %zu: compress %#x", i, r.status);
+		if (r.status != IAA_ST_SUCCESS) {
+			free(dst);
+			continue;
+		}
+		got = ref_decode(dst, 3, (size_t)r.out_size * 8, fixed_ll, fixed_d, true, out,
+				 65536, &end, llc, dc);
+		CHECK(got == (long)b->n && !memcmp(out, b->p, b->n),
+		      "buf %zu: reference decoder %ld", i, got);
+		CHECK(llc[256] == 1 && llh[256] == 0, "buf %zu: EOB decoded %u, counted %u",
+		      i, llc[256], llh[256]);
+		llc[256] = 0;
+		for (s = 0; s < IAA_LL_SYMS; s++) {
+			bad += llc[s] != llh[s];
+			syms += llh[s];
+		}
+		for (s = 0; s < IAA_D_SYMS; s++)
+			bad += dc[s] != dh[s];
+		CHECK(!bad, "buf %zu (%u B %s): %u symbol counts differ from the output's",
+		      i, b->n, pattern_name[b->pat], bad);
+		free(dst);
+	}
+	DIAG("%zu buffers, %llu lit/len symbols compared", corpus.n, (unsigned long long)syms);
+	free(out);
+}
+
+/*
+ * Statistics are a function of the input alone (not of the arrays' old
+ * contents or the buffer's address), never count the EOB, and add up:
+ * one distance per length, literals + match lengths = input size.
+ */
+static void t_compress_stats_deterministic(void)
+{
+	static const uint16_t lbase[29] = {
+		3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+		35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258
+	};
+	struct rng r = { seed ^ 6 };
+	uint8_t *p = xmalloc(65536 + 8);
+	uint32_t llh[IAA_LL_SYMS], dh[IAA_D_SYMS], llh2[IAA_LL_SYMS], dh2[IAA_D_SYMS];
+	struct iaa_result rs, rs2;
+	unsigned int it;
+
+	/* empty input (no buffer at all): nothing counted */
+	memset(llh, 0xff, sizeof(llh));
+	memset(dh, 0xff, sizeof(dh));
+	iaa_compress_stats(NULL, 0, llh, dh, &rs);
+	memset(llh2, 0, sizeof(llh2));
+	memset(dh2, 0, sizeof(dh2));
+	CHECK(rs.status == IAA_ST_SUCCESS && rs.in_consumed == 0 && rs.crc == 0 &&
+	      !rs.out_size && !memcmp(llh, llh2, sizeof(llh)) && !memcmp(dh, dh2, sizeof(dh)),
+	      "empty input: status %#x", rs.status);
+
+	for (it = 0; it < 400; it++) {
+		uint32_t n = it < 8 ? it + 1 : rng_below(&r, 4) ? 1 + rng_below(&r, 8192) :
+			     1 + rng_below(&r, 65536);
+		unsigned int off = 1 + rng_below(&r, 7), s;
+		uint64_t lits = 0, lo = 0, hi = 0, nlen = 0, ndist = 0;
+
+		gen_pattern(&r, p, n, rng_below(&r, PAT_COUNT), corpus.real,
+			    corpus.nreal_pages * PAGE);
+		memset(llh, 0xff, sizeof(llh));
+		memset(dh, 0xff, sizeof(dh));
+		iaa_compress_stats(p, n, llh, dh, &rs);
+		CHECK(rs.status == IAA_ST_SUCCESS && !rs.error_code && rs.in_consumed == n &&
+		      rs.crc == (uint32_t)crc32(0, p, n) && !rs.out_size,
+		      "iter %u (%u B): status %#x/%#x in %u out %u", it, n, rs.status,
+		      rs.error_code, rs.in_consumed, rs.out_size);
+		/* again, with other old contents and at another address */
+		memmove(p + off, p, n);
+		memset(llh2, 0x5a, sizeof(llh2));
+		memset(dh2, 0x5a, sizeof(dh2));
+		iaa_compress_stats(p + off, n, llh2, dh2, &rs2);
+		memmove(p, p + off, n);
+		CHECK(!memcmp(llh, llh2, sizeof(llh)) && !memcmp(dh, dh2, sizeof(dh)) &&
+		      !memcmp(&rs, &rs2, sizeof(rs)), "iter %u (%u B): not deterministic", it, n);
+		CHECK(llh[256] == 0, "iter %u: EOB counted (%u)", it, llh[256]);
+		for (s = 0; s < 256; s++)
+			lits += llh[s];
+		for (s = 257; s < IAA_LL_SYMS; s++) {
+			nlen += llh[s];
+			lo += (uint64_t)llh[s] * lbase[s - 257];
+			hi += (uint64_t)llh[s] * (lbase[s - 257] + (1u << ll_extra(s)) - 1);
+		}
+		for (s = 0; s < IAA_D_SYMS; s++)
+			ndist += dh[s];
+		CHECK(nlen == ndist, "iter %u: %llu lengths, %llu distances", it,
+		      (unsigned long long)nlen, (unsigned long long)ndist);
+		CHECK(lits + lo <= n && n <= lits + hi,
+		      "iter %u (%u B): %llu literals, matches %llu..%llu bytes", it, n,
+		      (unsigned long long)lits, (unsigned long long)lo, (unsigned long long)hi);
+		CHECK(n >= 4 || nlen == 0, "iter %u: a match in %u bytes", it, n);
+		for (s = 24; s < IAA_D_SYMS; s++)
+			CHECK(dh[s] == 0, "iter %u: distance code %u (> 4096) counted", it, s);
+	}
+	DIAG("%u inputs counted twice", it);
+	free(p);
 }
 
 static void t_decompress_zlib_streams(void)
@@ -2158,6 +2519,9 @@ static const struct {
 	{ "compress_random_prefix_tables_reference", t_compress_random_tables_prefix },
 	{ "compress_unencodable_symbols", t_compress_unencodable },
 	{ "compress_overflow_every_cap", t_compress_overflow },
+	{ "compress_stats_dynamic_tables_exact_size", t_compress_stats_dynamic },
+	{ "compress_stats_equal_fixed_output_symbols", t_compress_stats_fixed_symbols },
+	{ "compress_stats_deterministic_no_eob", t_compress_stats_deterministic },
 	{ "decompress_zlib_streams", t_decompress_zlib_streams },
 	{ "decompress_multiblock", t_decompress_multiblock },
 	{ "decompress_far_distance_and_bad_codes", t_decompress_far_distance },
