@@ -52,6 +52,7 @@ enum {
 #define F_RCI           (1u << 4)
 #define F_CC            (1u << 8)
 #define F_AECS          (1u << 16)
+#define F_CRC32C        (1u << 21)
 #define OP_NOOP         0x00
 #define OP_DRAIN        0x02
 #define OP_DECOMPRESS   0x42
@@ -69,6 +70,13 @@ enum {
 /* what a one-shot decompress asks for: to the end of the final block */
 #define D_ONE_SHOT      (D_ENABLE | D_FLUSH | D_STOP_EOB | D_CHECK_EOB | \
                          D_SEL_BFINAL)
+/* compression flags; statistics mode, its histogram (QPL hw_iaa_histogram) */
+#define C_STATS         0x001
+#define C_FLUSH         0x002
+#define C_EOB           0x004           /* END_PROC 1 */
+#define STATS_SIZE      1280
+#define STATS_LL        0               /* u32 ll[286], 2 reserved */
+#define STATS_D         288             /* u32 d[30], 2 reserved */
 
 typedef struct Iaa {
     QOSState *qs;
@@ -343,6 +351,19 @@ static Desc desc_compress(unsigned cr, uint32_t len, uint32_t cap)
     stq_le_p(d.b + 0x28, M_AECS);
     stl_le_p(d.b + 0x30, cap);
     stl_le_p(d.b + 0x34, AECS_SIZE);
+    return d;
+}
+
+/* statistics of M_SRC into M_DST, the way QPL asks: no AECS at all */
+static Desc desc_stats(unsigned cr, uint32_t len, uint32_t cap)
+{
+    Desc d = desc(OP_COMPRESS, F_CRAV | F_RCR | F_CC, cr);
+
+    stq_le_p(d.b + 0x10, M_SRC);
+    stq_le_p(d.b + 0x18, M_DST);
+    stl_le_p(d.b + 0x20, len);
+    stw_le_p(d.b + 0x26, C_STATS);
+    stl_le_p(d.b + 0x30, cap);
     return d;
 }
 
@@ -661,8 +682,8 @@ static void test_compress(void)
 
     /*
      * END_PROC 3 (idxd-config's flags 0x0e): EOB, then an empty final
-     * stored block, byte aligned, so output_bits is 0; STATS_MODE and
-     * big-endian output are not modelled
+     * stored block, byte aligned, so output_bits is 0; STATS_MODE beside
+     * other flags (alone: compress-stats) and big-endian output are refused
      */
     {
         Desc d = desc_compress(8, 4096, 4096);
@@ -742,6 +763,264 @@ static void test_compress(void)
     g_assert_cmphex(cr_status(t, 6), ==, 0x30);
     submit(t, 0, desc_decompress(7, clen, 4096, D_BE | D_ONE_SHOT));
     g_assert_cmphex(cr_status(t, 7), ==, 0x30);   /* not modelled */
+    iaa_stop(t);
+}
+
+/* reflected CRC, bit by bit: CRC-32 (0xedb88320) or CRC-32C (0x82f63b78) */
+static uint32_t crc_ref(uint32_t poly, const uint8_t *p, size_t n)
+{
+    uint32_t c = ~0u;
+
+    while (n--) {
+        c ^= *p++;
+        for (unsigned k = 0; k < 8; k++) {
+            c = c & 1 ? (c >> 1) ^ poly : c >> 1;
+        }
+    }
+    return ~c;
+}
+
+/* the 320 words of the histogram at M_DST */
+static void stats_read(Iaa *t, uint32_t w[STATS_SIZE / 4])
+{
+    uint8_t b[STATS_SIZE];
+
+    qtest_memread(t->qts, t->mem + M_DST, b, sizeof(b));
+    for (unsigned i = 0; i < STATS_SIZE / 4; i++) {
+        w[i] = le32(b + 4 * i);
+    }
+}
+
+/* nothing at M_DST .. + n changed from the 0xa5 fill */
+static bool dst_untouched(Iaa *t, size_t n)
+{
+    g_autofree uint8_t *b = g_malloc(n);
+
+    qtest_memread(t->qts, t->mem + M_DST, b, n);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] != 0xa5) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Statistics mode (compr_flags STATS_MODE alone, no AECS): the histogram
+ * of the parse a compress makes, its layout, the record, and the readings
+ * the model takes where public sources are silent.
+ */
+static void test_compress_stats(void)
+{
+    static const uint16_t lbase[29] = {
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+        35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258
+    };
+    Iaa *t = iaa_start("comp-base-ns=0,comp-ns-per-kib=0,"
+                       "decomp-base-ns=0,decomp-ns-per-kib=0");
+    g_autofree uint8_t *src = g_malloc(4096);
+    uint32_t w[STATS_SIZE / 4], crc, lits = 0, nlen = 0, ndist = 0;
+    uint64_t lo = 0, hi = 0, bits = 3 + 7;     /* fixed header, EOB */
+    uint8_t rec[64];
+    Desc d;
+
+    for (unsigned i = 0; i < 4096; i++) {
+        src[i] = "hello, accelerated world "[i % 25] ^ (i / 512);
+    }
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    aecs_fixed(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 4096);
+
+    /* success: 1280 bytes, reserved words 0, nothing past them */
+    qtest_memset(t->qts, t->mem + M_DST, 0xa5, 8192);
+    submit(t, 0, desc_stats(0, 4096, 4096));
+    cr_read(t, 0, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, STATS_SIZE);
+    g_assert_cmpuint(le32(rec + 0x04), ==, 4096);
+    g_assert_cmpuint(rec[0x1c], ==, 0);
+    crc = le32(rec + 0x20);
+    g_assert_cmphex(crc, ==, crc_ref(0xedb88320, src, 4096));
+    stats_read(t, w);
+    g_assert_cmpuint(w[STATS_LL + 286], ==, 0);
+    g_assert_cmpuint(w[STATS_LL + 287], ==, 0);
+    g_assert_cmpuint(w[STATS_D + 30], ==, 0);
+    g_assert_cmpuint(w[STATS_D + 31], ==, 0);
+    {
+        uint8_t after[64];
+
+        qtest_memread(t->qts, t->mem + M_DST + STATS_SIZE, after, 64);
+        for (unsigned i = 0; i < 64; i++) {
+            g_assert_cmphex(after[i], ==, 0xa5);
+        }
+    }
+    g_assert_cmpuint(w[STATS_LL + 256], ==, 0);         /* EOB: never counted */
+    /* literals + match lengths cover the input; one distance per length */
+    for (unsigned s = 0; s < 286; s++) {
+        unsigned x = s < 265 || s == 285 ? 0 : (s - 261) / 4;
+
+        if (s < 256) {
+            lits += w[STATS_LL + s];
+            bits += (uint64_t)w[STATS_LL + s] * (s < 144 ? 8 : 9);
+        } else if (s > 256) {
+            nlen += w[STATS_LL + s];
+            lo += (uint64_t)w[STATS_LL + s] * lbase[s - 257];
+            hi += (uint64_t)w[STATS_LL + s] *
+                  (lbase[s - 257] + (1u << x) - 1);
+            bits += (uint64_t)w[STATS_LL + s] * ((s < 280 ? 7 : 8) + x);
+        }
+    }
+    for (unsigned s = 0; s < 30; s++) {
+        ndist += w[STATS_D + s];
+        bits += (uint64_t)w[STATS_D + s] * (5 + (s < 4 ? 0 : s / 2 - 1));
+    }
+    g_assert_cmpuint(nlen, >, 0);
+    g_assert_cmpuint(ndist, ==, nlen);
+    g_assert_cmpuint(lits + lo, <=, 4096);
+    g_assert_cmpuint(lits + hi, >=, 4096);
+
+    /*
+     * The counts are the parse of a compress: with the fixed codes they
+     * give the size of the device's own fixed compress to the bit, and the
+     * same CRC
+     */
+    submit(t, 0, desc_compress(1, 4096, 4096));
+    cr_read(t, 1, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, (bits + 7) / 8);
+    g_assert_cmpuint(rec[0x1c], ==, bits % 8);
+    g_assert_cmphex(le32(rec + 0x20), ==, crc);
+
+    /*
+     * An input whose parse is known: 25 distinct bytes, then their repeats:
+     * 25 literals, 15 matches of 258 (code 285) and one of 10 (code 264),
+     * none with extra bits, so literals + lengths = the input exactly
+     */
+    {
+        uint8_t p[3905];
+        uint32_t sum = 0;
+
+        for (unsigned i = 0; i < sizeof(p); i++) {
+            p[i] = 'A' + i % 25;
+        }
+        qtest_memwrite(t->qts, t->mem + M_SRC, p, sizeof(p));
+        submit(t, 0, desc_stats(2, sizeof(p), STATS_SIZE));
+        g_assert_cmphex(cr_status(t, 2), ==, 0x01);
+        stats_read(t, w);
+        for (unsigned s = 0; s < 286; s++) {
+            uint32_t want = s >= 'A' && s < 'A' + 25 ? 1 :
+                            s == 285 ? 15 : s == 264 ? 1 : 0;
+
+            g_assert_cmpuint(w[STATS_LL + s], ==, want);
+            sum += s < 256 ? w[STATS_LL + s] :
+                   s > 256 ? w[STATS_LL + s] * lbase[s - 257] : 0;
+        }
+        g_assert_cmpuint(sum, ==, sizeof(p));
+        g_assert_cmpuint(w[STATS_D + 9], >=, 1);        /* distance 25 */
+        ndist = 0;
+        for (unsigned s = 0; s < 30; s++) {
+            ndist += w[STATS_D + s];
+        }
+        g_assert_cmpuint(ndist, ==, 16);
+        qtest_memwrite(t->qts, t->mem + M_SRC, src, 4096);
+    }
+
+    /* STATS_MODE beside any other compression flag: 0x30 */
+    {
+        static const uint16_t extra[] = {
+            C_FLUSH, C_EOB, C_FLUSH | C_EOB, 3u << 2, 1u << 4, 1u << 5,
+            0x1000,
+        };
+
+        for (unsigned i = 0; i < G_N_ELEMENTS(extra); i++) {
+            d = desc_stats(3, 4096, 4096);
+            stw_le_p(d.b + 0x26, C_STATS | extra[i]);
+            qtest_memset(t->qts, t->mem + M_DST, 0xa5, STATS_SIZE);
+            submit(t, 0, d);
+            cr_read(t, 3, rec);
+            g_assert_cmphex(rec[0], ==, 0x30);
+            g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+            g_assert(dst_untouched(t, STATS_SIZE));
+        }
+    }
+
+    /* a histogram that does not fit: 0x0a/0x19, nothing written */
+    qtest_memset(t->qts, t->mem + M_DST, 0xa5, STATS_SIZE);
+    submit(t, 0, desc_stats(4, 4096, STATS_SIZE - 1));
+    cr_read(t, 4, rec);
+    g_assert_cmphex(rec[0], ==, 0x0a);
+    g_assert_cmphex(rec[1], ==, 0x19);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+    g_assert(dst_untouched(t, STATS_SIZE));
+
+    /*
+     * No AECS: not required and not read (RD_SRC2_AECS with src2 outside
+     * guest memory and src2_size 0 still succeeds); a normal compress
+     * without it is still refused
+     */
+    d = desc_stats(5, 4096, 4096);
+    desc_addrs(t, &d);
+    stl_le_p(d.b + 4, F_CRAV | F_RCR | F_AECS | OP_COMPRESS << 24);
+    stq_le_p(d.b + 0x28, 0x7ff000000000ull);
+    submit_raw(t, 0, &d);
+    cr_read(t, 5, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, STATS_SIZE);
+    d = desc_compress(6, 4096, 4096);
+    stl_le_p(d.b + 4, (F_CRAV | F_RCR) | OP_COMPRESS << 24);
+    submit(t, 0, d);
+    cr_read(t, 6, rec);
+    g_assert_cmphex(rec[0], ==, 0x11);
+    g_assert_cmphex(le32(rec + 0x10), ==, F_AECS);
+
+    /* sizes as a compress: src1_size 0 is 0x32, over 2^max_xfer_shift 0x13 */
+    submit(t, 0, desc_stats(7, 0, 4096));
+    g_assert_cmphex(cr_status(t, 7), ==, 0x32);
+    submit(t, 0, desc_stats(8, (2u << 20) + 1, 4096));
+    g_assert_cmphex(cr_status(t, 8), ==, 0x13);
+
+    /* the histogram's DMA is checked: a dst outside guest memory is 0x22 */
+    d = desc_stats(9, 4096, 4096);
+    desc_addrs(t, &d);
+    stq_le_p(d.b + 0x18, 0x7ff000000000ull);
+    submit_raw(t, 0, &d);
+    cr_read(t, 9, rec);
+    g_assert_cmphex(rec[0], ==, 0x22);
+    g_assert_cmphex(ldq_le_p(rec + 8), ==, 0x7ff000000000ull);
+    g_assert_cmphex(rec[2] & 1, ==, 1);                 /* a write */
+    g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+
+    /* CRC_RFC3720: CRC-32C of the input */
+    d = desc_stats(10, 4096, 4096);
+    stl_le_p(d.b + 4, F_CRAV | F_RCR | F_CRC32C | OP_COMPRESS << 24);
+    submit(t, 0, d);
+    cr_read(t, 10, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmphex(le32(rec + 0x20), ==, crc_ref(0x82f63b78, src, 4096));
+
+    /* latency: that of a compress of the same input */
+    qom_set_int(t, "comp-base-ns", 500);
+    qom_set_int(t, "comp-ns-per-kib", 100);
+    submit(t, 0, desc_stats(11, 1024, 4096));
+    g_assert_cmphex(cr_status(t, 11), ==, 0);
+    qtest_clock_step(t->qts, 599);
+    g_assert_cmphex(cr_status(t, 11), ==, 0);
+    qtest_clock_step(t->qts, 1);
+    g_assert_cmphex(cr_status(t, 11), ==, 0x01);
+    latency(t, 0, 0);
+
+    /* fault rules for op=compress apply: the operation is not performed */
+    g_assert(qom_set_str(t, "inject", "op=compress,status=analytics,"
+                                      "error=0x19"));
+    qtest_memset(t->qts, t->mem + M_DST, 0xa5, STATS_SIZE);
+    submit(t, 0, desc_stats(12, 4096, 4096));
+    cr_read(t, 12, rec);
+    g_assert_cmphex(rec[0], ==, 0x0a);
+    g_assert_cmphex(rec[1], ==, 0x19);
+    g_assert(dst_untouched(t, STATS_SIZE));
+    submit(t, 0, desc_stats(13, 4096, 4096));         /* the rule is gone */
+    g_assert_cmphex(cr_status(t, 13), ==, 0x01);
     iaa_stop(t);
 }
 
@@ -1101,6 +1380,7 @@ int main(int argc, char **argv)
     qtest_add_func("/iaa/commands", test_commands);
     qtest_add_func("/iaa/desc-basic", test_desc_basic);
     qtest_add_func("/iaa/compress", test_compress);
+    qtest_add_func("/iaa/compress-stats", test_compress_stats);
     qtest_add_func("/iaa/decompress-flags", test_decompress_flags);
     qtest_add_func("/iaa/portal", test_portal);
     qtest_add_func("/iaa/timing", test_timing);

@@ -363,7 +363,7 @@ enum {
                                      IAA_DECOMP_IGNORE_END_BITS | \
                                      IAA_DECOMP_SUPPRESS_OUTPUT)
 /* Compression flags, numbered as in Intel QPL's hardware definitions */
-#define IAA_COMP_STATS_MODE         (1u << 0)   /* not modelled */
+#define IAA_COMP_STATS_MODE         (1u << 0)   /* alone: histogram, no AECS */
 #define IAA_COMP_FLUSH_OUTPUT       (1u << 1)
 #define IAA_COMP_END_PROC_SHIFT     2           /* bits 3:2 */
 #define IAA_COMP_END_PROC           (3u << IAA_COMP_END_PROC_SHIFT)
@@ -374,6 +374,18 @@ enum {
 #define IAA_COMP_GEN_LITS           (1u << 4)   /* not modelled */
 #define IAA_COMP_BE                 (1u << 5)   /* not modelled */
 #define IAA_COMP_VALID              (IAA_COMP_FLUSH_OUTPUT | IAA_COMP_END_PROC)
+
+/*
+ * Statistics mode output (compress with IAA_COMP_STATS_MODE alone), written
+ * to dst: little-endian u32 symbol counts as Intel QPL's struct
+ * hw_iaa_histogram lays them out, each array followed by 2 reserved words
+ * (written 0).
+ */
+#define IAA_STATS_LL            0x000       /* ll_sym[286]: literals, lengths */
+#define IAA_STATS_LL_COUNT      286
+#define IAA_STATS_D             0x480       /* d_sym[30]: distance codes */
+#define IAA_STATS_D_COUNT       30
+#define IAA_STATS_SIZE          1280
 
 /* Completion record */
 #define IAA_CR_SIZE             64
