@@ -9,7 +9,8 @@
  * block. With APPEND_EOB the result is one complete raw deflate block.
  *
  * The tables are derived here from the code lengths the RFC specifies, with
- * the canonical code assignment of RFC 1951 section 3.2.2.
+ * the canonical code assignment of RFC 1951 section 3.2.2
+ * (iaa_huff_codes()).
  */
 #include <linux/bitfield.h>
 #include <linux/dma-mapping.h>
@@ -18,8 +19,8 @@
 
 #include "iaa_crypto.h"
 #include "iaa_crypto_desc.h"
+#include "iaa_crypto_huffman.h"
 
-#define DEFLATE_MAX_CODE_BITS	15
 #define DEFLATE_LL_SYMBOLS	288	/* including the two unused ones */
 
 /* First bits of a deflate block, in stream order (RFC 1951 section 3.2.3) */
@@ -41,36 +42,6 @@ static const struct {
 
 #define FIXED_D_LEN		5
 
-/*
- * Assign canonical codes to @n symbols of bit lengths @len (0 = unused):
- * shorter codes first, and within one length in symbol order.
- */
-static void deflate_canonical_codes(const u8 *len, unsigned int n, u16 *code)
-{
-	u16 count[DEFLATE_MAX_CODE_BITS + 1] = { };
-	u16 next[DEFLATE_MAX_CODE_BITS + 1];
-	unsigned int bits, sym;
-	u16 c = 0;
-
-	for (sym = 0; sym < n; sym++)
-		count[len[sym]]++;
-	count[0] = 0;
-
-	for (bits = 1; bits <= DEFLATE_MAX_CODE_BITS; bits++) {
-		c = (c + count[bits - 1]) << 1;
-		next[bits] = c;
-	}
-
-	for (sym = 0; sym < n; sym++)
-		code[sym] = len[sym] ? next[len[sym]]++ : 0;
-}
-
-static __le32 iaa_huff_entry(u16 code, u8 len)
-{
-	return cpu_to_le32(FIELD_PREP(IAA_HUFF_CODE, code) |
-			   FIELD_PREP(IAA_HUFF_LEN, len));
-}
-
 static void iaa_fixed_aecs_fill(struct iaa_aecs_comp *aecs)
 {
 	u8 ll_len[DEFLATE_LL_SYMBOLS], d_len[IAA_AECS_D_CODES];
@@ -87,14 +58,14 @@ static void iaa_fixed_aecs_fill(struct iaa_aecs_comp *aecs)
 	}
 	memset(d_len, FIXED_D_LEN, sizeof(d_len));
 
-	deflate_canonical_codes(ll_len, DEFLATE_LL_SYMBOLS, ll_code);
-	deflate_canonical_codes(d_len, IAA_AECS_D_CODES, d_code);
+	iaa_huff_codes(ll_len, DEFLATE_LL_SYMBOLS, ll_code);
+	iaa_huff_codes(d_len, IAA_AECS_D_CODES, d_code);
 
 	memset(aecs, 0, sizeof(*aecs));
 	for (sym = 0; sym < IAA_AECS_LL_CODES; sym++)
-		aecs->ll_code[sym] = iaa_huff_entry(ll_code[sym], ll_len[sym]);
+		aecs->ll_code[sym] = iaa_aecs_code(ll_code[sym], ll_len[sym]);
 	for (sym = 0; sym < IAA_AECS_D_CODES; sym++)
-		aecs->d_code[sym] = iaa_huff_entry(d_code[sym], d_len[sym]);
+		aecs->d_code[sym] = iaa_aecs_code(d_code[sym], d_len[sym]);
 
 	aecs->accum[0] = DEFLATE_HDR_BFINAL |
 			 FIELD_PREP(DEFLATE_HDR_BTYPE, DEFLATE_BTYPE_FIXED);

@@ -80,6 +80,12 @@ static_assert(offsetof(struct iaa_aecs_comp, ll_code) == 0x120);
 static_assert(offsetof(struct iaa_aecs_comp, d_code) == 0x5a0);
 static_assert(sizeof(struct iaa_aecs_comp) == 1568);
 
+static inline __le32 iaa_aecs_code(u16 code, u8 len)
+{
+	return cpu_to_le32(FIELD_PREP(IAA_HUFF_CODE, code) |
+			   FIELD_PREP(IAA_HUFF_LEN, len));
+}
+
 static inline void iaa_desc_set_completion(struct iax_hw_desc *hw,
 					   dma_addr_t compl_dma, bool irq)
 {

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Huffman codes for one dynamic deflate block, from the symbol counts the
+ * device's statistics mode gives.
+ *
+ * Code lengths. The symbols that occur are sorted by count (a radix sort:
+ * counts are bounded by the input length), and the in-place method of Moffat
+ * and Katajainen ("In-place calculation of minimum-redundancy codes", 1995)
+ * turns the sorted counts into optimal lengths in linear time. If the longest
+ * is over the limit - 15 bits for literal/length and distance codes, 7 for
+ * the code-length code - the lengths come from package-merge instead (Larmore
+ * and Hirschberg, 1990), which is optimal under the limit. Either way no
+ * prefix code within the limit spends fewer bits on those counts. Package-
+ * merge costs about 15 times more, and a limit only binds on very skewed
+ * counts, so it is the exception.
+ *
+ * A code always has at least two symbols: a single used symbol is paired
+ * with an unused one, and a table with none (no distances: the data is all
+ * literals) declares two unused codes of one bit. Such complete codes are
+ * what every inflater accepts.
+ *
+ * The header (RFC 1951 section 3.2.7) declares the literal/length lengths up
+ * to the last used symbol and the distance lengths likewise, each list
+ * run-length coded on its own: repeats of a nonzero length as code 16, runs
+ * of zeros as 17 and 18.
+ */
+#include <linux/bitrev.h>
+#include <linux/errno.h>
+#include <linux/minmax.h>
+#include <linux/string.h>
+
+#include "iaa_crypto_huffman.h"
+
+/* The order in which the header gives the code-length code's lengths */
+static const u8 huff_cl_order[DEFL_CL_SYMS] = {
+	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+};
+
+/* Code-length symbols with extra bits: how many */
+#define CL_REPEAT	16	/* previous length 3..6 times: 2 bits */
+#define CL_ZEROS	17	/* 3..10 zeros: 3 bits */
+#define CL_ZEROS_LONG	18	/* 11..138 zeros: 7 bits */
+#define CL_TOK(sym, extra)	((u16)((sym) | (extra) << 5))
+#define CL_TOK_SYM(t)		((t) & 0x1f)
+#define CL_TOK_EXTRA(t)		((t) >> 5)
+
+/*
+ * The symbols of @freq with a nonzero count into w->sym, in increasing
+ * order of count (stable: ties in symbol order). Returns how many.
+ */
+static unsigned int huff_sort(const u32 *freq, unsigned int n,
+			      struct iaa_huff_work *w)
+{
+	u16 *bucket = w->bucket;
+	u16 *src = w->sym, *dst = w->tmp, *t;
+	unsigned int i, m = 0, shift;
+	u32 max = 0;
+
+	for (i = 0; i < n; i++) {
+		if (freq[i]) {
+			w->sym[m++] = i;
+			max = max(max, freq[i]);
+		}
+	}
+
+	for (shift = 0; shift < 32 && (max >> shift); shift += 8) {
+		unsigned int pos = 0, c;
+
+		memset(bucket, 0, sizeof(w->bucket));
+		for (i = 0; i < m; i++)
+			bucket[(freq[src[i]] >> shift) & 0xff]++;
+		for (i = 0; i < 256; i++) {
+			c = bucket[i];
+			bucket[i] = pos;
+			pos += c;
+		}
+		for (i = 0; i < m; i++)
+			dst[bucket[(freq[src[i]] >> shift) & 0xff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != w->sym)
+		memcpy(w->sym, src, m * sizeof(*src));
+	return m;
+}
+
+/*
+ * Moffat-Katajainen: @a holds @n >= 2 weights in increasing order; on
+ * return it holds their optimal code lengths (a[0], the rarest, longest).
+ */
+static void huff_lengths_mk(u32 *a, unsigned int n)
+{
+	unsigned int leaf = 2, next, avail, used, depth;
+	int root = 0, i;
+
+	/* Pass 1: merge leaves and internal nodes; a[] gets parent indices */
+	a[0] += a[1];
+	for (next = 1; next < n - 1; next++) {
+		if (leaf >= n || a[root] < a[leaf]) {
+			a[next] = a[root];
+			a[root++] = next;
+		} else {
+			a[next] = a[leaf++];
+		}
+		if (leaf >= n || ((unsigned int)root < next && a[root] < a[leaf])) {
+			a[next] += a[root];
+			a[root++] = next;
+		} else {
+			a[next] += a[leaf++];
+		}
+	}
+
+	/* Pass 2: depth of each internal node, from the root down */
+	a[n - 2] = 0;
+	for (i = n - 3; i >= 0; i--)
+		a[i] = a[a[i]] + 1;
+
+	/* Pass 3: leaf depths, from the number of internal nodes per level */
+	avail = 1;
+	used = 0;
+	depth = 0;
+	root = n - 2;
+	next = n - 1;
+	while (avail) {
+		while (root >= 0 && a[root] == depth) {
+			used++;
+			root--;
+		}
+		while (avail > used) {
+			a[next--] = depth;
+			avail--;
+		}
+		avail = 2 * used;
+		depth++;
+		used = 0;
+	}
+}
+
+static bool pm_is_pkg(const u32 *bits, unsigned int i)
+{
+	return bits[i / 32] & (1u << (i % 32));
+}
+
+/*
+ * Package-merge: optimal lengths of at most @limit bits for the @m >= 2
+ * increasing weights w->wt[], into w->a[] (2^limit >= m).
+ *
+ * Level @limit holds the leaves; each level above holds the leaves merged
+ * with the pairs ("packages") of the level below, in increasing weight. The
+ * first 2m - 2 items of level 1 are the solution: every leaf among the items
+ * chosen at a level is one bit longer, and every package chosen there
+ * chooses its two items at the level below.
+ */
+static void huff_lengths_pm(struct iaa_huff_work *w, unsigned int m,
+			    unsigned int limit)
+{
+	u64 *prev = w->pm[0], *cur = w->pm[1], *t;
+	unsigned int plen = m, j, i, c, k;
+
+	for (i = 0; i < m; i++)
+		prev[i] = w->wt[i];
+	for (j = limit - 1; j >= 1; j--) {
+		unsigned int np = plen / 2, li = 0, pi = 0, o = 0;
+
+		memset(w->pkg[j], 0, sizeof(w->pkg[j]));
+		while (li < m || pi < np) {
+			u64 pw = pi < np ? prev[2 * pi] + prev[2 * pi + 1] : 0;
+
+			if (pi >= np || (li < m && w->wt[li] <= pw)) {
+				cur[o++] = w->wt[li++];
+			} else {
+				w->pkg[j][o / 32] |= 1u << (o % 32);
+				cur[o++] = pw;
+				pi++;
+			}
+		}
+		plen = o;
+		t = prev;
+		prev = cur;
+		cur = t;
+	}
+
+	memset(w->a, 0, m * sizeof(w->a[0]));
+	c = 2 * m - 2;
+	for (j = 1; j <= limit && c; j++) {
+		if (j == limit) {
+			k = c;
+		} else {
+			for (k = 0, i = 0; i < c; i++)
+				k += !pm_is_pkg(w->pkg[j], i);
+		}
+		for (i = 0; i < k; i++)
+			w->a[i]++;
+		c = 2 * (c - k);
+	}
+}
+
+/**
+ * iaa_huff_lengths - code lengths for symbol counts
+ * @freq: count of each of the @n symbols
+ * @n: number of symbols (at most DEFL_LL_SYMS)
+ * @max_bits: length limit, with 2^max_bits >= @n
+ * @len: the lengths, 0 for a symbol without code
+ * @w: scratch
+ *
+ * Every symbol with a nonzero count gets a code, and the code is complete.
+ */
+void iaa_huff_lengths(const u32 *freq, unsigned int n, unsigned int max_bits,
+		      u8 *len, struct iaa_huff_work *w)
+{
+	unsigned int i, m = huff_sort(freq, n, w);
+
+	memset(len, 0, n);
+	if (m < 2) {
+		unsigned int s = m ? w->sym[0] : 0;
+
+		len[s] = 1;
+		len[s ? 0 : 1] = 1;
+		return;
+	}
+
+	for (i = 0; i < m; i++)
+		w->wt[i] = freq[w->sym[i]];
+	memcpy(w->a, w->wt, m * sizeof(w->a[0]));
+	huff_lengths_mk(w->a, m);
+	if (w->a[0] > max_bits)
+		huff_lengths_pm(w, m, max_bits);
+	for (i = 0; i < m; i++)
+		len[w->sym[i]] = w->a[i];
+}
+
+/**
+ * iaa_huff_codes - canonical codes for code lengths (RFC 1951 section 3.2.2)
+ * @len: length of each of the @n symbols, 0 for none (at most DEFL_MAX_BITS)
+ * @n: number of symbols
+ * @code: the codes, most significant bit first; 0 for a symbol without one
+ */
+void iaa_huff_codes(const u8 *len, unsigned int n, u16 *code)
+{
+	u16 count[DEFL_MAX_BITS + 1] = { }, next[DEFL_MAX_BITS + 1];
+	unsigned int bits, sym;
+	u16 c = 0;
+
+	for (sym = 0; sym < n; sym++)
+		count[len[sym]]++;
+	count[0] = 0;
+	for (bits = 1; bits <= DEFL_MAX_BITS; bits++) {
+		c = (c + count[bits - 1]) << 1;
+		next[bits] = c;
+	}
+	for (sym = 0; sym < n; sym++)
+		code[sym] = len[sym] ? next[len[sym]]++ : 0;
+}
+
+/* Bits the symbols of @freq take with the code lengths @len */
+u64 iaa_huff_cost(const u32 *freq, const u8 *len, unsigned int n)
+{
+	unsigned int i;
+	u64 bits = 0;
+
+	for (i = 0; i < n; i++)
+		bits += (u64)freq[i] * len[i];
+	return bits;
+}
+
+/* Run-length code the lengths @len[0..n-1] as code-length tokens */
+static unsigned int huff_rle(const u8 *len, unsigned int n, u16 *tok,
+			     u32 *cl_freq)
+{
+	unsigned int i = 0, t = 0, run, r;
+
+	while (i < n) {
+		u8 l = len[i];
+
+		for (run = 1; i + run < n && len[i + run] == l; run++)
+			;
+		i += run;
+		if (!l) {
+			while (run >= 11) {
+				r = min(run, 138u);
+				tok[t++] = CL_TOK(CL_ZEROS_LONG, r - 11);
+				cl_freq[CL_ZEROS_LONG]++;
+				run -= r;
+			}
+			if (run >= 3) {
+				tok[t++] = CL_TOK(CL_ZEROS, run - 3);
+				cl_freq[CL_ZEROS]++;
+				run = 0;
+			}
+		} else {
+			tok[t++] = CL_TOK(l, 0);
+			cl_freq[l]++;
+			run--;
+			while (run >= 3) {
+				r = min(run, 6u);
+				tok[t++] = CL_TOK(CL_REPEAT, r - 3);
+				cl_freq[CL_REPEAT]++;
+				run -= r;
+			}
+		}
+		while (run--) {
+			tok[t++] = CL_TOK(l, 0);
+			cl_freq[l]++;
+		}
+	}
+	return t;
+}
+
+/* A bit writer, least significant bit first, into a bounded buffer */
+struct huff_bits {
+	u8 *p, *end;
+	u64 acc;
+	unsigned int n;
+	u32 total;
+	bool over;
+};
+
+static void huff_put(struct huff_bits *b, u32 v, unsigned int nbits)
+{
+	b->acc |= (u64)v << b->n;
+	b->n += nbits;
+	b->total += nbits;
+	while (b->n >= 8) {
+		if (b->p < b->end)
+			*b->p++ = b->acc;
+		else
+			b->over = true;
+		b->acc >>= 8;
+		b->n -= 8;
+	}
+}
+
+/* A Huffman code goes out most significant bit first */
+static void huff_put_code(struct huff_bits *b, u16 code, unsigned int len)
+{
+	huff_put(b, bitrev16(code) >> (16 - len), len);
+}
+
+/**
+ * iaa_huff_block_build - codes and header of a final dynamic block
+ * @ll_freq: literal/length symbol counts, DEFL_EOB included (nonzero)
+ * @d_freq: distance symbol counts
+ * @b: the codes and the header: BFINAL 1, BTYPE 2, the code description
+ * @w: scratch
+ *
+ * Return: 0, or -E2BIG if the header does not fit in DEFL_HDR_MAX_BYTES.
+ */
+int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
+			 struct iaa_huff_block *b, struct iaa_huff_work *w)
+{
+	u32 cl_freq[DEFL_CL_SYMS] = { };
+	u8 cl_len[DEFL_CL_SYMS];
+	u16 cl_code[DEFL_CL_SYMS];
+	unsigned int hlit, hdist, hclen, ntok, i;
+	struct huff_bits bw = {
+		.p = b->hdr,
+		.end = b->hdr + sizeof(b->hdr),
+	};
+
+	iaa_huff_lengths(ll_freq, DEFL_LL_SYMS, DEFL_MAX_BITS, b->ll_len, w);
+	iaa_huff_lengths(d_freq, DEFL_D_SYMS, DEFL_MAX_BITS, b->d_len, w);
+	iaa_huff_codes(b->ll_len, DEFL_LL_SYMS, b->ll_code);
+	iaa_huff_codes(b->d_len, DEFL_D_SYMS, b->d_code);
+
+	for (hlit = DEFL_LL_SYMS; hlit > DEFL_FIRST_LEN && !b->ll_len[hlit - 1]; hlit--)
+		;
+	for (hdist = DEFL_D_SYMS; hdist > 1 && !b->d_len[hdist - 1]; hdist--)
+		;
+	ntok = huff_rle(b->ll_len, hlit, w->tok, cl_freq);
+	ntok += huff_rle(b->d_len, hdist, w->tok + ntok, cl_freq);
+
+	iaa_huff_lengths(cl_freq, DEFL_CL_SYMS, DEFL_CL_MAX_BITS, cl_len, w);
+	iaa_huff_codes(cl_len, DEFL_CL_SYMS, cl_code);
+	for (hclen = DEFL_CL_SYMS; hclen > 4 && !cl_len[huff_cl_order[hclen - 1]]; hclen--)
+		;
+
+	huff_put(&bw, 1, 1);			/* BFINAL */
+	huff_put(&bw, 2, 2);			/* BTYPE: dynamic Huffman */
+	huff_put(&bw, hlit - DEFL_FIRST_LEN, 5);
+	huff_put(&bw, hdist - 1, 5);
+	huff_put(&bw, hclen - 4, 4);
+	for (i = 0; i < hclen; i++)
+		huff_put(&bw, cl_len[huff_cl_order[i]], 3);
+	for (i = 0; i < ntok; i++) {
+		unsigned int sym = CL_TOK_SYM(w->tok[i]);
+
+		huff_put_code(&bw, cl_code[sym], cl_len[sym]);
+		if (sym == CL_REPEAT)
+			huff_put(&bw, CL_TOK_EXTRA(w->tok[i]), 2);
+		else if (sym == CL_ZEROS)
+			huff_put(&bw, CL_TOK_EXTRA(w->tok[i]), 3);
+		else if (sym == CL_ZEROS_LONG)
+			huff_put(&bw, CL_TOK_EXTRA(w->tok[i]), 7);
+	}
+	b->hdr_bits = bw.total;
+	if (bw.n)
+		huff_put(&bw, 0, 8 - bw.n);
+	return bw.over ? -E2BIG : 0;
+}
