@@ -21,6 +21,7 @@
 #define IAA_DRIVER_NAME		"crypto"
 #define IAA_ALG_NAME		"deflate"
 #define IAA_ALG_DRIVER_NAME	"deflate-iaa"
+#define IAA_ALG_DYN_DRIVER_NAME	"deflate-iaa-dynamic"
 
 /*
  * Test-only switches for the reliability suite, set with -D on the compiler
@@ -60,6 +61,7 @@ enum iaa_wait_mode {
 };
 
 enum iaa_op {
+	IAA_OP_STATS,		/* dynamic mode: count the symbols first */
 	IAA_OP_COMPRESS,
 	IAA_OP_DECOMPRESS,
 	IAA_OP_VERIFY,		/* decompress of our own output, CRC checked */
@@ -113,6 +115,10 @@ struct iaa_slot {
 };
 
 #define IAA_BOUNCE_BYTES	PAGE_SIZE
+/* After the bounce area: the dynamic mode's counts and AECS */
+#define IAA_DYN_AREA_OFFSET	(2 * IAA_BOUNCE_BYTES)
+#define IAA_DYN_AREA_BYTES	(1280 + 1568)
+#define IAA_SLOT_AREA_BYTES	(IAA_DYN_AREA_OFFSET + IAA_DYN_AREA_BYTES)
 
 enum iaa_queue_flags {
 	IAA_QUEUE_BROKEN,		/* a descriptor timed out: out of service */
@@ -146,6 +152,7 @@ struct iaa_queue {
 struct iaa_tfm_ctx {
 	enum iaa_wait_mode mode;
 	bool verify;
+	bool dynamic;			/* deflate-iaa-dynamic */
 };
 
 /* Direction-independent description of one side of a request on the device */
@@ -164,10 +171,14 @@ struct iaa_req {
 	struct idxd_desc *desc;
 	struct list_head pending_link;	/* queue->pending */
 	u64 start_ns;
+	u64 stage_ns;			/* latency_stats: this stage's start */
 	u64 deadline_ns;
 	enum iaa_op op;
 	enum iaa_wait_mode mode;
 	bool verify;
+	bool dynamic;			/* a dynamic-Huffman block if it pays */
+	bool dyn_aecs;			/* ... it does: the slot's AECS */
+	bool chained;			/* a later stage, polled inline */
 	bool async;			/* -EINPROGRESS returned: use the callback */
 	bool polled;			/* on queue->pending without interrupt */
 	bool desc_owned;		/* completion path must free the descriptor */
@@ -205,6 +216,26 @@ bool iaa_attr_verify(void);
 /* iaa_crypto_comp_fixed.c */
 int iaa_fixed_aecs_alloc(struct iaa_accel *accel);
 void iaa_fixed_aecs_free(struct iaa_accel *accel);
+
+/* iaa_crypto_comp_dynamic.c */
+struct iaa_aecs_comp;
+
+enum iaa_dyn_plan {
+	IAA_DYN_DYNAMIC,		/* codes and header in the slot's AECS */
+	IAA_DYN_FIXED,			/* the device's fixed-Huffman AECS */
+	IAA_DYN_STORED,			/* stored blocks, by the CPU */
+	IAA_DYN_NOSPC,			/* nothing fits the destination */
+};
+
+int iaa_dyn_init(void);
+void iaa_dyn_exit(void);
+bool iaa_dyn_wants_stats(unsigned int slen);
+dma_addr_t iaa_dyn_stats_dma(struct iaa_slot *slot);
+dma_addr_t iaa_dyn_aecs_dma(struct iaa_slot *slot);
+enum iaa_dyn_plan iaa_dyn_plan(struct iaa_slot *slot,
+			       const struct iaa_aecs_comp *fixed,
+			       unsigned int slen, unsigned int dlen);
+int iaa_dyn_store(struct acomp_req *areq);
 
 /* iaa_crypto_dev.c */
 extern struct mutex iaa_dev_lock;

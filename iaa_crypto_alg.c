@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The acomp algorithm: "deflate", driver name "deflate-iaa".
+ * The acomp algorithms: "deflate", driver names "deflate-iaa" and
+ * "deflate-iaa-dynamic".
  *
- * Compression produces one final fixed-Huffman block of raw deflate (RFC
- * 1951), with matches no farther than 4 KiB back. Decompression accepts any
- * raw deflate stream: what the device cannot decode (for example matches
- * farther back than its 4 KiB history) is decoded in software.
+ * Compression produces one final block of raw deflate (RFC 1951), with
+ * matches no farther than 4 KiB back: a fixed-Huffman block for deflate-iaa,
+ * and for deflate-iaa-dynamic whichever of dynamic, fixed and stored is
+ * smallest (iaa_crypto_comp_dynamic.c). Decompression is the same in both,
+ * and accepts any raw deflate stream: what the device cannot decode (for
+ * example matches farther back than its 4 KiB history) is decoded in
+ * software.
+ *
+ * The dynamic mode is a second driver name rather than a setting: each user
+ * picks it by name (zswap's compressor, zram's comp_algorithm, an AF_ALG
+ * socket), next to users of the fixed mode, and its lower priority keeps
+ * "deflate" meaning the faster fixed mode.
  *
  * The algorithm is registered when the first wq is bound and stays
  * registered until the module is removed. While no wq can take a request,
@@ -20,6 +29,7 @@
 #include "iaa_crypto.h"
 
 #define IAA_DEFLATE_PRIORITY	300
+#define IAA_DEFLATE_DYN_PRIORITY	250
 
 static DEFINE_MUTEX(iaa_alg_lock);
 static bool iaa_alg_registered;
@@ -30,6 +40,16 @@ static int iaa_acomp_init_tfm(struct crypto_acomp *tfm)
 
 	ctx->mode = iaa_attr_wait_mode();
 	ctx->verify = iaa_attr_verify();
+	ctx->dynamic = false;
+	return 0;
+}
+
+static int iaa_acomp_init_tfm_dynamic(struct crypto_acomp *tfm)
+{
+	struct iaa_tfm_ctx *ctx = acomp_tfm_ctx(tfm);
+
+	iaa_acomp_init_tfm(tfm);
+	ctx->dynamic = true;
 	return 0;
 }
 
@@ -50,11 +70,17 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 	 * request is polled to the end before return, whatever sync_mode says
 	 * (zram's backend calls this way, with preemption off).
 	 */
+	/* A dynamic block starts with the statistics of the input */
+	if (op == IAA_OP_COMPRESS && ctx->dynamic &&
+	    iaa_dyn_wants_stats(areq->slen))
+		op = IAA_OP_STATS;
+
 	*r = (struct iaa_req) {
 		.areq = areq,
 		.op = op,
 		.mode = areq->base.complete ? ctx->mode : IAA_WAIT_SYNC,
 		.verify = ctx->verify,
+		.dynamic = ctx->dynamic,
 		.start_ns = iaa_latency_stats_on() ? local_clock() : 0,
 	};
 
@@ -76,34 +102,41 @@ static void iaa_acomp_dst_free(struct scatterlist *dst)
 {
 }
 
-static struct acomp_alg iaa_acomp = {
-	.init		= iaa_acomp_init_tfm,
-	.compress	= iaa_acomp_compress,
-	.decompress	= iaa_acomp_decompress,
-	.dst_free	= iaa_acomp_dst_free,
-	.reqsize	= sizeof(struct iaa_req),
-	.base		= {
-		.cra_name		= IAA_ALG_NAME,
-		.cra_driver_name	= IAA_ALG_DRIVER_NAME,
-		.cra_flags		= CRYPTO_ALG_ASYNC |
-					  CRYPTO_ALG_KERN_DRIVER_ONLY,
-		.cra_ctxsize		= sizeof(struct iaa_tfm_ctx),
-		.cra_priority		= IAA_DEFLATE_PRIORITY,
-		.cra_module		= THIS_MODULE,
-	},
+#define IAA_ACOMP_ALG(_init, _driver_name, _priority) {			\
+	.init		= _init,						\
+	.compress	= iaa_acomp_compress,					\
+	.decompress	= iaa_acomp_decompress,					\
+	.dst_free	= iaa_acomp_dst_free,					\
+	.reqsize	= sizeof(struct iaa_req),				\
+	.base		= {							\
+		.cra_name		= IAA_ALG_NAME,				\
+		.cra_driver_name	= _driver_name,				\
+		.cra_flags		= CRYPTO_ALG_ASYNC |			\
+					  CRYPTO_ALG_KERN_DRIVER_ONLY,		\
+		.cra_ctxsize		= sizeof(struct iaa_tfm_ctx),		\
+		.cra_priority		= _priority,				\
+		.cra_module		= THIS_MODULE,				\
+	},								\
+}
+
+static struct acomp_alg iaa_acomp[] = {
+	IAA_ACOMP_ALG(iaa_acomp_init_tfm, IAA_ALG_DRIVER_NAME,
+		      IAA_DEFLATE_PRIORITY),
+	IAA_ACOMP_ALG(iaa_acomp_init_tfm_dynamic, IAA_ALG_DYN_DRIVER_NAME,
+		      IAA_DEFLATE_DYN_PRIORITY),
 };
 
-/* Register the algorithm once: called for every wq that gets bound */
+/* Register the algorithms once: called for every wq that gets bound */
 int iaa_alg_register(void)
 {
 	int ret = 0;
 
 	mutex_lock(&iaa_alg_lock);
 	if (!iaa_alg_registered) {
-		ret = crypto_register_acomp(&iaa_acomp);
+		ret = crypto_register_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
 		if (ret)
-			pr_err("registering %s failed: %d\n",
-			       IAA_ALG_DRIVER_NAME, ret);
+			pr_err("registering %s and %s failed: %d\n",
+			       IAA_ALG_DRIVER_NAME, IAA_ALG_DYN_DRIVER_NAME, ret);
 		else
 			iaa_alg_registered = true;
 	}
@@ -116,7 +149,7 @@ void iaa_alg_unregister(void)
 {
 	mutex_lock(&iaa_alg_lock);
 	if (iaa_alg_registered)
-		crypto_unregister_acomp(&iaa_acomp);
+		crypto_unregister_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
 	iaa_alg_registered = false;
 	mutex_unlock(&iaa_alg_lock);
 }

@@ -16,6 +16,7 @@
 #include <uapi/linux/idxd.h>
 
 /* iax_hw_desc.compr_flags (opcode 0x43) */
+#define IAA_DEFL_STATS_MODE		BIT(0)	/* count symbols, write no output */
 #define IAA_DEFL_FLUSH_OUTPUT		BIT(1)	/* pad the last byte with zeros */
 #define IAA_DEFL_APPEND_EOB		BIT(2)	/* emit the end-of-block symbol */
 
@@ -80,6 +81,21 @@ static_assert(offsetof(struct iaa_aecs_comp, ll_code) == 0x120);
 static_assert(offsetof(struct iaa_aecs_comp, d_code) == 0x5a0);
 static_assert(sizeof(struct iaa_aecs_comp) == 1568);
 
+/*
+ * What a compress in statistics mode writes to its destination (Intel QPL's
+ * hw_iaa_histogram): how often each literal/length and distance symbol
+ * occurs in the LZ77 parse of the input, the one a compress of the same
+ * input makes. The end-of-block symbol is not counted.
+ */
+struct iaa_comp_stats {
+	__le32 ll_count[IAA_AECS_LL_CODES];
+	__le32 rsvd1[2];
+	__le32 d_count[IAA_AECS_D_CODES];
+	__le32 rsvd2[2];
+} __packed;
+
+static_assert(sizeof(struct iaa_comp_stats) == 1280);
+
 static inline __le32 iaa_aecs_code(u16 code, u8 len)
 {
 	return cpu_to_le32(FIELD_PREP(IAA_HUFF_CODE, code) |
@@ -107,6 +123,22 @@ static inline void iaa_desc_set_compress(struct iax_hw_desc *hw,
 	hw->max_dst_size = dlen;
 	hw->src2_addr = aecs;
 	hw->src2_size = sizeof(struct iaa_aecs_comp);
+}
+
+/* Statistics mode: no AECS, nothing but the counts is written */
+static inline void iaa_desc_set_stats(struct iax_hw_desc *hw,
+				      dma_addr_t src, u32 slen,
+				      dma_addr_t counts)
+{
+	hw->opcode = IAX_OPCODE_COMPRESS;
+	hw->flags = 0;
+	hw->compr_flags = IAA_DEFL_STATS_MODE;
+	hw->src1_addr = src;
+	hw->src1_size = slen;
+	hw->dst_addr = counts;
+	hw->max_dst_size = sizeof(struct iaa_comp_stats);
+	hw->src2_addr = 0;
+	hw->src2_size = 0;
 }
 
 /*

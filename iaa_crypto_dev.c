@@ -86,7 +86,7 @@ static void iaa_queue_free(struct iaa_queue *q)
 
 	for (i = 0; q->slots && i < q->nr_slots; i++)
 		if (q->slots[i].bounce)
-			dma_free_coherent(dev, 2 * IAA_BOUNCE_BYTES,
+			dma_free_coherent(dev, IAA_SLOT_AREA_BYTES,
 					  q->slots[i].bounce,
 					  q->slots[i].bounce_dma);
 	kfree(q->slots);
@@ -120,14 +120,17 @@ static struct iaa_queue *iaa_queue_alloc(struct idxd_wq *wq)
 	if (iaa_counters_init(&q->stats))
 		goto nomem;
 
-	/* One bounce area per descriptor: it is never contended */
+	/*
+	 * One bounce area per descriptor, and the dynamic mode's counts and
+	 * AECS after it: they are never contended
+	 */
 	q->nr_slots = wq->num_descs;
 	q->slots = kcalloc_node(q->nr_slots, sizeof(*q->slots), GFP_KERNEL,
 				node);
 	if (!q->slots)
 		goto nomem;
 	for (i = 0; i < q->nr_slots; i++) {
-		q->slots[i].bounce = dma_alloc_coherent(dev, 2 * IAA_BOUNCE_BYTES,
+		q->slots[i].bounce = dma_alloc_coherent(dev, IAA_SLOT_AREA_BYTES,
 							&q->slots[i].bounce_dma,
 							GFP_KERNEL);
 		if (!q->slots[i].bounce)

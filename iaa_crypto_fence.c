@@ -385,8 +385,12 @@ void iaa_req_fence(struct iaa_req *r, bool may_sleep)
 	unsigned long flags;
 	bool quiet;
 
-	/* Late writes of a bounced destination, or of a verify, harm no one */
-	if (r->dst.bounced || r->op == IAA_OP_VERIFY || IAA_TEST_NO_DRAIN)
+	/*
+	 * Late writes of a bounced destination, of a verify or of statistics
+	 * (to the slot's own area) harm no one
+	 */
+	if (r->dst.bounced || r->op == IAA_OP_VERIFY || r->op == IAA_OP_STATS ||
+	    IAA_TEST_NO_DRAIN)
 		return;
 
 	spin_lock_irqsave(&iaa_fence_lock, flags);

@@ -43,6 +43,9 @@ static int __init iaa_crypto_init(void)
 	ret = iaa_sw_init();
 	if (ret)
 		return ret;
+	ret = iaa_dyn_init();
+	if (ret)
+		goto err_sw;
 
 	/*
 	 * Completes requests zswap waits for during reclaim. Unbound: the
@@ -53,7 +56,7 @@ static int __init iaa_crypto_init(void)
 				      WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
 	if (!iaa_poll_wq) {
 		ret = -ENOMEM;
-		goto err_sw;
+		goto err_dyn;
 	}
 
 	iaa_debugfs_root = debugfs_create_dir("iaa-crypto", NULL);
@@ -81,6 +84,8 @@ err_table:
 err_debugfs:
 	debugfs_remove_recursive(iaa_debugfs_root);
 	destroy_workqueue(iaa_poll_wq);
+err_dyn:
+	iaa_dyn_exit();
 err_sw:
 	iaa_sw_exit();
 	return ret;
@@ -99,6 +104,7 @@ static void __exit iaa_crypto_exit(void)
 	iaa_wq_table_exit();
 	debugfs_remove_recursive(iaa_debugfs_root);
 	destroy_workqueue(iaa_poll_wq);
+	iaa_dyn_exit();
 	iaa_sw_exit();
 }
 

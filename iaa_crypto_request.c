@@ -94,7 +94,7 @@ static bool iaa_desc_finished(struct idxd_desc *desc)
 /* Whether the current stage of @r is polled by the code that submits it */
 static bool iaa_req_inline(const struct iaa_req *r)
 {
-	return r->mode == IAA_WAIT_SYNC || r->op == IAA_OP_VERIFY;
+	return r->mode == IAA_WAIT_SYNC || r->chained;
 }
 
 static void iaa_desc_build(struct iaa_req *r)
@@ -104,9 +104,9 @@ static void iaa_desc_build(struct iaa_req *r)
 
 	/*
 	 * idxd_alloc_desc() hands out a cleared descriptor and record; only
-	 * the second use (verify) has to start clean again.
+	 * a later stage has to start clean again.
 	 */
-	if (r->op == IAA_OP_VERIFY) {
+	if (r->chained) {
 		u32 pasid = hw->pasid;
 
 		memset(hw, 0, sizeof(*hw));
@@ -116,9 +116,15 @@ static void iaa_desc_build(struct iaa_req *r)
 	}
 
 	switch (r->op) {
+	case IAA_OP_STATS:
+		iaa_desc_set_stats(hw, r->src.dma, r->src.len,
+				   iaa_dyn_stats_dma(iaa_req_slot(r)));
+		break;
 	case IAA_OP_COMPRESS:
 		iaa_desc_set_compress(hw, r->src.dma, r->src.len,
 				      r->dst.dma, r->dst.len,
+				      r->dyn_aecs ?
+				      iaa_dyn_aecs_dma(iaa_req_slot(r)) :
 				      r->queue->accel->aecs_dma);
 		break;
 	case IAA_OP_DECOMPRESS:
@@ -160,6 +166,8 @@ static int iaa_req_launch(struct iaa_req *r)
 
 	iaa_desc_build(r);
 	r->desc_owned = true;
+	if (iaa_latency_stats_on())
+		r->stage_ns = local_clock();
 
 	if (iaa_req_inline(r))
 		return idxd_submit_desc(q->wq, desc);
@@ -654,18 +662,57 @@ static int iaa_req_software(struct iaa_req *r)
 	return iaa_req_finish(r, err);
 }
 
-/* The compress worked; check it by decoding it on the device */
-static int iaa_req_start_verify(struct iaa_req *r,
-				const struct iax_completion_record *cr)
+/*
+ * Go on with stage @op on the same descriptor, polled inline by whoever
+ * noticed the end of the last one
+ */
+static int iaa_req_chain(struct iaa_req *r, enum iaa_op op)
 {
 	/* A descriptor idxd still holds (interrupt missed) cannot be reused */
 	if (!r->desc_owned)
 		return -ETIMEDOUT;
 
+	r->op = op;
+	r->chained = true;
+	return iaa_req_launch(r);
+}
+
+/* The compress worked; check it by decoding it on the device */
+static int iaa_req_start_verify(struct iaa_req *r,
+				const struct iax_completion_record *cr)
+{
 	r->crc = cr->crc;
 	r->comp_len = cr->output_size;
-	r->op = IAA_OP_VERIFY;
-	return iaa_req_launch(r);
+	return iaa_req_chain(r, IAA_OP_VERIFY);
+}
+
+/* Time spent in the stage that just ended, when latency_stats is on */
+static void iaa_req_stage_time(struct iaa_req *r, enum iaa_stat stat)
+{
+	if (iaa_latency_stats_on() && r->stage_ns)
+		iaa_stat_add(stat, local_clock() - r->stage_ns);
+}
+
+/*
+ * The statistics of a dynamic compress are in: go on with the block they
+ * call for. Return: -EINPROGRESS once its compress is submitted, 1 for stored
+ * blocks, or an error.
+ */
+static int iaa_req_stats_done(struct iaa_req *r)
+{
+	iaa_req_stage_time(r, IAA_STAT_DYN_PASS1_NS);
+	switch (iaa_dyn_plan(iaa_req_slot(r), r->queue->accel->aecs,
+			     r->src.len, r->dst.len)) {
+	case IAA_DYN_DYNAMIC:
+		r->dyn_aecs = true;
+		fallthrough;
+	case IAA_DYN_FIXED:
+		return iaa_req_chain(r, IAA_OP_COMPRESS) ?: -EINPROGRESS;
+	case IAA_DYN_STORED:
+		return 1;
+	default:
+		return -ENOSPC;
+	}
 }
 
 /**
@@ -685,6 +732,7 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	struct iaa_queue *q = r->queue;
 	unsigned int out = 0;
 	int err = forced_err;
+	bool store = false;
 
 	if (forced_err == -ETIMEDOUT) {
 		info = &iaa_status_timeout;
@@ -708,7 +756,23 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	}
 
 	switch (r->op) {
+	case IAA_OP_STATS:
+		if (err)
+			break;
+		err = iaa_req_stats_done(r);
+		if (err == -EINPROGRESS)
+			return err;
+		store = err == 1;
+		if (err == -ETIMEDOUT)
+			iaa_stat_inc(IAA_STAT_ERR_TIMEOUT);
+		else if (err < 0 && err != -ENOSPC)
+			err = -EIO;
+		if (store)
+			err = 0;
+		break;
 	case IAA_OP_COMPRESS:
+		if (r->dynamic)
+			iaa_req_stage_time(r, IAA_STAT_DYN_PASS2_NS);
 		if (err || !r->verify)
 			break;
 		err = iaa_req_start_verify(r, cr);
@@ -741,7 +805,7 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 		break;
 	}
 
-	iaa_req_unmap(r, !err, out);
+	iaa_req_unmap(r, !err && !store, out);
 	if (!err)
 		areq->dlen = out;
 	if (r->op == IAA_OP_DECOMPRESS) {
@@ -756,6 +820,9 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	/* A decompress the device could not do is done in software */
 	if (err && r->op == IAA_OP_DECOMPRESS && !IAA_TEST_NO_FALLBACK)
 		err = iaa_sw_decompress(areq);
+	/* Stored blocks need no device: the CPU copies */
+	if (store)
+		err = iaa_dyn_store(areq);
 
 	return iaa_req_finish(r, err);
 }

@@ -42,6 +42,14 @@ static const char * const iaa_stat_names[IAA_STAT_NR] = {
 	[IAA_STAT_BOUNCED]		= "total_bounced_requests",
 	[IAA_STAT_REROUTED]		= "total_rerouted_requests",
 	[IAA_STAT_HANDED_OVER]		= "total_handed_over_requests",
+	[IAA_STAT_DYN_DYNAMIC]		= "total_dynamic_blocks",
+	[IAA_STAT_DYN_FIXED]		= "total_dynamic_fixed_blocks",
+	[IAA_STAT_DYN_STORED]		= "total_dynamic_stored_blocks",
+	[IAA_STAT_DYN_SMALL]		= "total_dynamic_small_inputs",
+	[IAA_STAT_DYN_NOSPC]		= "total_dynamic_incompressible",
+	[IAA_STAT_DYN_PASS1_NS]		= "total_dynamic_stats_ns",
+	[IAA_STAT_DYN_BUILD_NS]		= "total_dynamic_build_ns",
+	[IAA_STAT_DYN_PASS2_NS]		= "total_dynamic_compress_ns",
 };
 
 static u64 iaa_stat_sum(enum iaa_stat stat)

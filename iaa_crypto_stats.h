@@ -34,6 +34,14 @@ enum iaa_stat {
 	IAA_STAT_BOUNCED,		/* scatterlists linearised for the device */
 	IAA_STAT_REROUTED,		/* chosen wq full: another wq used */
 	IAA_STAT_HANDED_OVER,		/* a spinning caller's request to the poller */
+	IAA_STAT_DYN_DYNAMIC,		/* dynamic mode: dynamic blocks */
+	IAA_STAT_DYN_FIXED,		/* ... fixed: no smaller, or no statistics */
+	IAA_STAT_DYN_STORED,		/* ... stored: the data does not compress */
+	IAA_STAT_DYN_SMALL,		/* ... fixed: too small for statistics */
+	IAA_STAT_DYN_NOSPC,		/* ... nothing fits: -ENOSPC */
+	IAA_STAT_DYN_PASS1_NS,		/* latency_stats: statistics operations */
+	IAA_STAT_DYN_BUILD_NS,		/* ... building codes and header */
+	IAA_STAT_DYN_PASS2_NS,		/* ... their compress operations */
 	IAA_STAT_NR
 };
 

@@ -8,6 +8,7 @@
 #   acomp.verify=LIST  verify_compress values (0 1)   acomp.quick=1     the module's quick run
 #   acomp.full=MODE    the mode that gets the full run; the others get quick=1 (default: all
 #                      full)
+#   acomp.alg=NAME     the algorithm of a driver run (default deflate-iaa)
 . /tests/lib.sh
 
 arg() { karg acomp "$1"; }
@@ -23,7 +24,8 @@ drv=/sys/bus/dsa/drivers/crypto
 
 case $driver in
 ours | upstream)
-	alg=deflate-iaa
+	alg=$(arg alg)
+	alg=${alg:-deflate-iaa}
 	modes=${modes:-sync async async_irq}
 	verifies=${verifies:-0 1}
 	;;

@@ -11,6 +11,9 @@ pages=${pages:-3000}
 modes=$(karg zt modes)
 modes=${modes:-sync async async_irq}
 nmodes=$(echo $modes | wc -w)
+# zt.alg=NAME: the comp_algorithm of zram.sh's swap runs (default deflate-iaa)
+alg=$(karg zt alg)
+alg=${alg:-deflate-iaa}
 
 # zram_load: zram.ko loaded, ours (updates/); no device but zram0
 zram_load() {

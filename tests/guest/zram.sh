@@ -7,7 +7,8 @@
 # statistics show a compress per page stored and a decompress per page read; the backend
 # abandoned nothing and redid at most 1% in software (zram_quiet in zram-lib.sh).
 #
-# Kernel command line knobs: zt.pages=N (default 3000), zt.modes=LIST (default: all).
+# Kernel command line knobs: zt.pages=N (default 3000), zt.modes=LIST (default: all),
+# zt.alg=NAME the comp_algorithm of the swap runs (default deflate-iaa).
 . /tests/lib.sh
 . /tests/zram-lib.sh
 
@@ -25,16 +26,17 @@ else
 fi
 algs=$(cat /sys/block/zram0/comp_algorithm)
 note "comp_algorithm: $algs"
-echo " $algs " | grep -q ' deflate-iaa ' && echo " $algs " | grep -q ' lz4 \| \[lz4\] ' &&
-	ok "comp_algorithm lists deflate-iaa beside the built-in backends" ||
-	not_ok "comp_algorithm lists deflate-iaa beside the built-in backends"
+echo " $algs " | grep -q ' deflate-iaa ' && echo " $algs " | grep -q " $alg " &&
+	echo " $algs " | grep -q ' lz4 \| \[lz4\] ' &&
+	ok "comp_algorithm lists deflate-iaa and $alg beside the built-in backends" ||
+	not_ok "comp_algorithm lists deflate-iaa and $alg beside the built-in backends"
 
 # the pages zram must hold: pageout's random ones (index % 5 == 3) are stored as huge pages
 random=$(((pages + 1) / 5))
 want=$((pages * 98 / 100))
 for m in $modes; do
 	echo $m >$DRV/sync_mode
-	if ! zram_setup zram0 deflate-iaa 64M || ! zram_swapon zram0; then
+	if ! zram_setup zram0 $alg 64M || ! zram_swapon zram0; then
 		for c in setup pageout mm_stat calls backend; do not_ok "$m: $c"; done
 		continue
 	fi

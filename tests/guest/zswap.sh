@@ -1,4 +1,4 @@
-# zswap on deflate-iaa in each sync_mode: `pageout N` pushes N pages of mixed compressibility
+# zswap on deflate-iaa (or zswap.alg) in each sync_mode: `pageout N` pushes N pages of mixed compressibility
 # out through zswap and reads every byte back; /proc/vmstat shows they went through zswap and
 # the driver's debugfs statistics (iaa-crypto/) agree with the work done: at least one
 # compress per zswap store and one decompress per zswap load, done by the devices' wqs, and no
@@ -7,7 +7,9 @@
 # pageout makes every fifth page random: zswap rejects those (compression fails with -ENOSPC)
 # and writes them to the swap device, so only the other pages count as zswap traffic.
 #
-# Kernel command line knobs: zswap.pages=N (default 1200), zswap.modes=LIST (default: all).
+# Kernel command line knobs: zswap.pages=N (default 1200), zswap.modes=LIST (default: all),
+# zswap.alg=NAME the compressor (default deflate-iaa). With deflate-iaa-dynamic, each mode
+# also checks that dynamic blocks were made (total_dynamic_blocks).
 . /tests/lib.sh
 
 arg() { karg zswap "$1"; }
@@ -15,6 +17,10 @@ pages=$(arg pages)
 pages=${pages:-1200}
 modes=$(arg modes)
 modes=${modes:-sync async async_irq}
+alg=$(arg alg)
+alg=${alg:-deflate-iaa}
+dyn=0
+[ "$alg" = deflate-iaa-dynamic ] && dyn=1
 D=/sys/kernel/debug/iaa-crypto
 
 nmodes=0
@@ -36,7 +42,7 @@ stats=1
 # ours: the latency maxima, kept while latency_stats is 1 (0 by default)
 lat=0
 [ -w $D/latency_stats ] && lat=1
-plan $((nmodes * 5 + 1 + lat))
+plan $((nmodes * (5 + dyn) + 1 + lat))
 if [ $lat = 1 ]; then
 	lat0=$(cat $D/latency_stats)
 	echo 1 >$D/stats_reset
@@ -62,12 +68,14 @@ seed=0
 for m in $modes; do
 	seed=$((seed + 1))
 	zswap_off
-	if ! set_mode "$m" || ! zswap_on deflate-iaa; then
-		for c in pageout vmstat calls device errors; do not_ok "$m: $c: zswap on deflate-iaa"; done
+	if ! set_mode "$m" || ! zswap_on $alg; then
+		for c in pageout vmstat calls device errors; do not_ok "$m: $c: zswap on $alg"; done
+		[ $dyn = 1 ] && not_ok "$m: dynamic blocks: zswap on $alg"
 		continue
 	fi
 	o0=$(vmstat zswpout) i0=$(vmstat zswpin)
 	c0=$(st total_comp_calls) d0=$(st total_decomp_calls) e0=$(errsum)
+	[ $dyn = 1 ] && y0=$(st total_dynamic_blocks)
 	[ $stats = 1 ] && wc0=$(wqsum comp_calls) wd0=$(wqsum decomp_calls)
 	out=$(tmo 900 pageout -x $seed "$pages")
 	rc=$?
@@ -85,6 +93,7 @@ for m in $modes; do
 		skip "$m: compress/decompress calls >= zswpout/zswpin" "no statistics"
 		skip "$m: the devices' wqs did the work" "no statistics"
 		skip "$m: no device errors" "no statistics"
+		[ $dyn = 1 ] && skip "$m: dynamic blocks" "no statistics"
 		continue
 	fi
 	[ $dc -ge $dout ] && [ $dd -ge $din ] && [ $dout -gt 0 ] &&
@@ -99,6 +108,12 @@ for m in $modes; do
 		not_ok "$m: no device errors ($de)"
 		grep -E 'error|fail' $D/wq_stats | sed 's/^/    # /'
 	}
+	if [ $dyn = 1 ]; then
+		dy=$(($(st total_dynamic_blocks) - y0))
+		# most of pageout's compressible pages earn a dynamic header
+		[ $dy -ge $((dout / 2)) ] && ok "$m: dynamic blocks +$dy (>= half of zswpout +$dout)" ||
+			not_ok "$m: dynamic blocks +$dy (want >= half of zswpout +$dout)"
+	fi
 done
 zswap_off
 if [ $lat = 1 ]; then
