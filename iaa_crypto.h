@@ -210,6 +210,7 @@ u64 iaa_wait_ns(bool may_sleep);
 
 /* iaa_crypto_attrs.c */
 extern const struct attribute_group *iaa_driver_attr_groups[];
+extern const struct attribute_group *iaa_wq_attr_groups[];
 enum iaa_wait_mode iaa_attr_wait_mode(void);
 bool iaa_attr_verify(void);
 
@@ -277,6 +278,7 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 
 /* iaa_crypto_fence.c */
 void iaa_req_fence(struct iaa_req *r, bool may_sleep);
+const char *iaa_queue_state(struct iaa_queue *q);
 
 /* iaa_crypto_sw.c */
 int iaa_sw_init(void);

@@ -4,10 +4,16 @@
  *
  *   sync_mode		sync | async | async_irq (default sync)
  *   verify_compress	0 | 1 (default 1)
+ *   stats/		the global counters (iaa_crypto_stats.c)
  *
  * They may be changed at any time. A transform reads them once, when it is
  * allocated (iaa_acomp_init_tfm()), and keeps those values for its life: a
  * user such as zswap picks up a change when it allocates new transforms.
+ *
+ * And attributes of each wq while it is bound, in /sys/bus/dsa/devices/wqD.W/:
+ *
+ *   crypto_state	in_service, or why not (iaa_queue_state())
+ *   crypto_stats/	its counters (iaa_crypto_stats.c)
  */
 #include <linux/device.h>
 #include <linux/kernel.h>
@@ -88,5 +94,37 @@ static const struct attribute_group iaa_driver_attr_group = {
 
 const struct attribute_group *iaa_driver_attr_groups[] = {
 	&iaa_driver_attr_group,
+#ifdef CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS
+	&iaa_stats_driver_group,
+#endif
+	NULL
+};
+
+/* Present only while the wq is bound: its queue exists */
+static ssize_t crypto_state_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct iaa_queue *q = idxd_wq_get_private(confdev_to_wq(dev));
+
+	if (!q)
+		return -ENODEV;
+	return sysfs_emit(buf, "%s\n", iaa_queue_state(q));
+}
+static DEVICE_ATTR_RO(crypto_state);
+
+static struct attribute *iaa_wq_attrs[] = {
+	&dev_attr_crypto_state.attr,
+	NULL
+};
+
+static const struct attribute_group iaa_wq_attr_group = {
+	.attrs = iaa_wq_attrs,
+};
+
+const struct attribute_group *iaa_wq_attr_groups[] = {
+	&iaa_wq_attr_group,
+#ifdef CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS
+	&iaa_stats_wq_group,
+#endif
 	NULL
 };

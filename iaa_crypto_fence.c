@@ -371,6 +371,28 @@ static void iaa_accel_stop(struct iaa_queue *q, struct iaa_req *r)
 }
 
 /**
+ * iaa_queue_state - whether @q takes requests, and if not why
+ * @q: a bound queue
+ *
+ * Return: "in_service"; "timed_out", a descriptor did not complete in time
+ * (until the wq is rebound); "device_stopped", its device's DMA is off after
+ * a failed drain; or "device_reset", its device was reset (until rebound).
+ */
+const char *iaa_queue_state(struct iaa_queue *q)
+{
+	switch (READ_ONCE(q->accel->dma)) {
+	case IAA_DMA_STOPPED:
+	case IAA_DMA_RESETTING:
+		return "device_stopped";
+	case IAA_DMA_RESET:
+		return "device_reset";
+	case IAA_DMA_ON:
+		break;
+	}
+	return test_bit(IAA_QUEUE_BROKEN, &q->flags) ? "timed_out" : "in_service";
+}
+
+/**
  * iaa_req_fence - make sure the device is done with @r's destination
  * @r: a request whose descriptor was given up on by timeout
  * @may_sleep: the caller allows sleeping while waiting for the drain

@@ -32,7 +32,8 @@ static struct idxd_device_driver iaa_idxd_drv = {
 	.remove		= iaa_wq_unbind,
 	.desc_complete	= iaa_irq_desc_complete,
 	.drv		= {
-		.groups	= iaa_driver_attr_groups,
+		.groups		= iaa_driver_attr_groups,
+		.dev_groups	= iaa_wq_attr_groups,
 	},
 };
 

@@ -8,6 +8,11 @@
  *   latency_stats		1: keep max_*_delay_ns (a clock reading per
  *				request), 0 (the default): not
  *
+ * and in sysfs, for tools that cannot count on debugfs:
+ *
+ *   /sys/bus/dsa/drivers/crypto/stats/total_*	the global counters
+ *   /sys/bus/dsa/devices/wqD.W/crypto_stats/<name>	a bound wq's counters
+ *
  * Counters are updated without locks or atomics on the hot path, each CPU in
  * its own: a read sums the CPUs. A read that races with updates or with a
  * reset may be a few counts off; nothing relies on exact snapshots.
@@ -23,34 +28,6 @@ DEFINE_STATIC_KEY_FALSE(iaa_latency_stats);
 
 /* The longest request seen on each CPU: [0] decompress, [1] compress */
 static DEFINE_PER_CPU(u64 [2], iaa_max_delay_ns);
-
-static const char * const iaa_stat_names[IAA_STAT_NR] = {
-	[IAA_STAT_COMP_CALLS]		= "total_comp_calls",
-	[IAA_STAT_DECOMP_CALLS]		= "total_decomp_calls",
-	[IAA_STAT_COMP_BYTES_IN]	= "total_comp_bytes_in",
-	[IAA_STAT_COMP_BYTES_OUT]	= "total_comp_bytes_out",
-	[IAA_STAT_DECOMP_BYTES_IN]	= "total_decomp_bytes_in",
-	[IAA_STAT_DECOMP_BYTES_OUT]	= "total_decomp_bytes_out",
-	[IAA_STAT_SW_COMP_CALLS]	= "total_sw_comp_calls",
-	[IAA_STAT_SW_DECOMP_CALLS]	= "total_sw_decomp_calls",
-	[IAA_STAT_ERR_EINVAL]		= "total_completion_einval_errors",
-	[IAA_STAT_ERR_TIMEOUT]		= "total_completion_timeout_errors",
-	[IAA_STAT_ERR_OVERFLOW]		= "total_completion_comp_buf_overflow_errors",
-	[IAA_STAT_ERR_FAULT]		= "total_completion_fault_errors",
-	[IAA_STAT_ERR_HW]		= "total_completion_hw_errors",
-	[IAA_STAT_VERIFY_FAIL]		= "total_verify_failures",
-	[IAA_STAT_BOUNCED]		= "total_bounced_requests",
-	[IAA_STAT_REROUTED]		= "total_rerouted_requests",
-	[IAA_STAT_HANDED_OVER]		= "total_handed_over_requests",
-	[IAA_STAT_DYN_DYNAMIC]		= "total_dynamic_blocks",
-	[IAA_STAT_DYN_FIXED]		= "total_dynamic_fixed_blocks",
-	[IAA_STAT_DYN_STORED]		= "total_dynamic_stored_blocks",
-	[IAA_STAT_DYN_SMALL]		= "total_dynamic_small_inputs",
-	[IAA_STAT_DYN_NOSPC]		= "total_dynamic_incompressible",
-	[IAA_STAT_DYN_PASS1_NS]		= "total_dynamic_stats_ns",
-	[IAA_STAT_DYN_BUILD_NS]		= "total_dynamic_build_ns",
-	[IAA_STAT_DYN_PASS2_NS]		= "total_dynamic_compress_ns",
-};
 
 static u64 iaa_stat_sum(enum iaa_stat stat)
 {
@@ -120,6 +97,119 @@ static int iaa_latency_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(iaa_latency_fops, iaa_latency_get, iaa_latency_set,
 			 "%llu\n");
 
+/*
+ * The global counters as driver attributes, stats/<name>; their names are
+ * those of the debugfs files too. A driver attribute's show() is not told
+ * which attribute it serves, hence one per counter.
+ */
+#define IAA_STAT_ATTR(_id, _name)					\
+static ssize_t _name##_show(struct device_driver *drv, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%llu\n", iaa_stat_sum(IAA_STAT_##_id));	\
+}									\
+static DRIVER_ATTR_RO(_name)
+
+IAA_STAT_ATTR(COMP_CALLS, total_comp_calls);
+IAA_STAT_ATTR(DECOMP_CALLS, total_decomp_calls);
+IAA_STAT_ATTR(COMP_BYTES_IN, total_comp_bytes_in);
+IAA_STAT_ATTR(COMP_BYTES_OUT, total_comp_bytes_out);
+IAA_STAT_ATTR(DECOMP_BYTES_IN, total_decomp_bytes_in);
+IAA_STAT_ATTR(DECOMP_BYTES_OUT, total_decomp_bytes_out);
+IAA_STAT_ATTR(SW_COMP_CALLS, total_sw_comp_calls);
+IAA_STAT_ATTR(SW_DECOMP_CALLS, total_sw_decomp_calls);
+IAA_STAT_ATTR(ERR_EINVAL, total_completion_einval_errors);
+IAA_STAT_ATTR(ERR_TIMEOUT, total_completion_timeout_errors);
+IAA_STAT_ATTR(ERR_OVERFLOW, total_completion_comp_buf_overflow_errors);
+IAA_STAT_ATTR(ERR_FAULT, total_completion_fault_errors);
+IAA_STAT_ATTR(ERR_HW, total_completion_hw_errors);
+IAA_STAT_ATTR(VERIFY_FAIL, total_verify_failures);
+IAA_STAT_ATTR(BOUNCED, total_bounced_requests);
+IAA_STAT_ATTR(REROUTED, total_rerouted_requests);
+IAA_STAT_ATTR(HANDED_OVER, total_handed_over_requests);
+IAA_STAT_ATTR(DYN_DYNAMIC, total_dynamic_blocks);
+IAA_STAT_ATTR(DYN_FIXED, total_dynamic_fixed_blocks);
+IAA_STAT_ATTR(DYN_STORED, total_dynamic_stored_blocks);
+IAA_STAT_ATTR(DYN_SMALL, total_dynamic_small_inputs);
+IAA_STAT_ATTR(DYN_NOSPC, total_dynamic_incompressible);
+IAA_STAT_ATTR(DYN_PASS1_NS, total_dynamic_stats_ns);
+IAA_STAT_ATTR(DYN_BUILD_NS, total_dynamic_build_ns);
+IAA_STAT_ATTR(DYN_PASS2_NS, total_dynamic_compress_ns);
+
+static struct attribute *iaa_stat_attr_list[IAA_STAT_NR + 1] = {
+	[IAA_STAT_COMP_CALLS] = &driver_attr_total_comp_calls.attr,
+	[IAA_STAT_DECOMP_CALLS] = &driver_attr_total_decomp_calls.attr,
+	[IAA_STAT_COMP_BYTES_IN] = &driver_attr_total_comp_bytes_in.attr,
+	[IAA_STAT_COMP_BYTES_OUT] = &driver_attr_total_comp_bytes_out.attr,
+	[IAA_STAT_DECOMP_BYTES_IN] = &driver_attr_total_decomp_bytes_in.attr,
+	[IAA_STAT_DECOMP_BYTES_OUT] = &driver_attr_total_decomp_bytes_out.attr,
+	[IAA_STAT_SW_COMP_CALLS] = &driver_attr_total_sw_comp_calls.attr,
+	[IAA_STAT_SW_DECOMP_CALLS] = &driver_attr_total_sw_decomp_calls.attr,
+	[IAA_STAT_ERR_EINVAL] = &driver_attr_total_completion_einval_errors.attr,
+	[IAA_STAT_ERR_TIMEOUT] = &driver_attr_total_completion_timeout_errors.attr,
+	[IAA_STAT_ERR_OVERFLOW] = &driver_attr_total_completion_comp_buf_overflow_errors.attr,
+	[IAA_STAT_ERR_FAULT] = &driver_attr_total_completion_fault_errors.attr,
+	[IAA_STAT_ERR_HW] = &driver_attr_total_completion_hw_errors.attr,
+	[IAA_STAT_VERIFY_FAIL] = &driver_attr_total_verify_failures.attr,
+	[IAA_STAT_BOUNCED] = &driver_attr_total_bounced_requests.attr,
+	[IAA_STAT_REROUTED] = &driver_attr_total_rerouted_requests.attr,
+	[IAA_STAT_HANDED_OVER] = &driver_attr_total_handed_over_requests.attr,
+	[IAA_STAT_DYN_DYNAMIC] = &driver_attr_total_dynamic_blocks.attr,
+	[IAA_STAT_DYN_FIXED] = &driver_attr_total_dynamic_fixed_blocks.attr,
+	[IAA_STAT_DYN_STORED] = &driver_attr_total_dynamic_stored_blocks.attr,
+	[IAA_STAT_DYN_SMALL] = &driver_attr_total_dynamic_small_inputs.attr,
+	[IAA_STAT_DYN_NOSPC] = &driver_attr_total_dynamic_incompressible.attr,
+	[IAA_STAT_DYN_PASS1_NS] = &driver_attr_total_dynamic_stats_ns.attr,
+	[IAA_STAT_DYN_BUILD_NS] = &driver_attr_total_dynamic_build_ns.attr,
+	[IAA_STAT_DYN_PASS2_NS] = &driver_attr_total_dynamic_compress_ns.attr,
+};
+
+const struct attribute_group iaa_stats_driver_group = {
+	.name = "stats",
+	.attrs = iaa_stat_attr_list,
+};
+
+/* A bound wq's counters as attributes of its device: crypto_stats/<name> */
+static ssize_t iaa_wq_count_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	struct iaa_queue *q = idxd_wq_get_private(confdev_to_wq(dev));
+	size_t off = (uintptr_t)container_of(attr, struct dev_ext_attribute,
+					     attr)->var;
+	u64 sum = 0;
+	int cpu;
+
+	if (!q)
+		return -ENODEV;
+	for_each_possible_cpu(cpu)
+		sum += *(u64 *)((void *)per_cpu_ptr(q->stats.pc, cpu) + off);
+	return sysfs_emit(buf, "%llu\n", sum);
+}
+
+#define IAA_WQ_COUNT_ATTR(_name, _off)				\
+	{ __ATTR(_name, 0444, iaa_wq_count_show, NULL), (void *)(_off) }
+
+static struct dev_ext_attribute iaa_wq_attr_comp_calls =
+	IAA_WQ_COUNT_ATTR(comp_calls, offsetof(struct iaa_count_block, comp_calls));
+static struct dev_ext_attribute iaa_wq_attr_comp_bytes =
+	IAA_WQ_COUNT_ATTR(comp_bytes, offsetof(struct iaa_count_block, comp_bytes));
+static struct dev_ext_attribute iaa_wq_attr_decomp_calls =
+	IAA_WQ_COUNT_ATTR(decomp_calls, offsetof(struct iaa_count_block, decomp_calls));
+static struct dev_ext_attribute iaa_wq_attr_decomp_bytes =
+	IAA_WQ_COUNT_ATTR(decomp_bytes, offsetof(struct iaa_count_block, decomp_bytes));
+
+static struct attribute *iaa_wq_count_attrs[] = {
+	&iaa_wq_attr_comp_calls.attr.attr,
+	&iaa_wq_attr_comp_bytes.attr.attr,
+	&iaa_wq_attr_decomp_calls.attr.attr,
+	&iaa_wq_attr_decomp_bytes.attr.attr,
+	NULL
+};
+
+const struct attribute_group iaa_stats_wq_group = {
+	.name = "crypto_stats",
+	.attrs = iaa_wq_count_attrs,
+};
+
 static void iaa_counters_clear(struct iaa_counters *c)
 {
 	int cpu;
@@ -156,7 +246,7 @@ static int iaa_wq_stats_show(struct seq_file *m, void *unused)
 
 	seq_puts(m, "global stats:\n");
 	for (i = 0; i < IAA_STAT_NR; i++)
-		seq_printf(m, "  %s: %llu\n", iaa_stat_names[i], iaa_stat_sum(i));
+		seq_printf(m, "  %s: %llu\n", iaa_stat_attr_list[i]->name, iaa_stat_sum(i));
 
 	mutex_lock(&iaa_dev_lock);
 	list_for_each_entry(accel, &iaa_accels, link) {
@@ -214,7 +304,7 @@ int iaa_stats_init(struct dentry *root)
 	uintptr_t i;
 
 	for (i = 0; i < IAA_STAT_NR; i++)
-		debugfs_create_file_unsafe(iaa_stat_names[i], 0444, root,
+		debugfs_create_file_unsafe(iaa_stat_attr_list[i]->name, 0444, root,
 					   (void *)i, &iaa_stat_fops);
 	debugfs_create_file_unsafe("max_comp_delay_ns", 0444, root,
 				   (void *)1, &iaa_delay_fops);

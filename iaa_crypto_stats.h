@@ -14,8 +14,10 @@
 #include <linux/percpu.h>
 #include <linux/types.h>
 
+struct attribute_group;
 struct dentry;
 
+/* The global counters; iaa_crypto_stats.c names their files */
 enum iaa_stat {
 	IAA_STAT_COMP_CALLS,		/* compress requests */
 	IAA_STAT_DECOMP_CALLS,		/* decompress requests */
@@ -88,6 +90,9 @@ static inline bool iaa_latency_stats_on(void)
 {
 	return static_branch_unlikely(&iaa_latency_stats);
 }
+
+extern const struct attribute_group iaa_stats_driver_group;
+extern const struct attribute_group iaa_stats_wq_group;
 
 int iaa_counters_init(struct iaa_counters *c);
 void iaa_counters_free(struct iaa_counters *c);
