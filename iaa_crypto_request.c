@@ -340,15 +340,17 @@ static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 {
 	int ret;
 
-	if (err == -ETIMEDOUT)
-		iaa_req_fence(r, may_sleep);
-
-	while ((ret = iaa_req_done(r, err)) == -EINPROGRESS) {
+	for (;;) {
+		/* Any stage that timed out, a later one too (dynamic compress) */
+		if (err == -ETIMEDOUT)
+			iaa_req_fence(r, may_sleep);
+		ret = iaa_req_done(r, err);
+		if (ret != -EINPROGRESS)
+			return ret;
 		err = iaa_req_poll_stage(r, may_sleep);
 		if (err == -EINPROGRESS)
 			return err;
 	}
-	return ret;
 }
 
 static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
