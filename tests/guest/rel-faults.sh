@@ -18,6 +18,8 @@
 #     once under total_verify_failures; a decompress retried in software once under
 #     total_sw_decomp_calls), and nothing else;
 #   - the device counts every rule firing (qom-get injected);
+#   - the wq's crypto_state in sysfs says in_service, or timed_out (or device_stopped) while it
+#     is out of service;
 #   - a caller that cannot sleep (no CRYPTO_TFM_REQ_MAY_SLEEP) never waits long, whatever
 #     timeout_ms (60000 there): a descriptor that never completes, and a wq with no free
 #     descriptor, end its request after 100 ms to 0.5 s.
@@ -28,7 +30,11 @@
 # hung-device case). No warning in the kernel log.
 #
 # Kernel command line knobs: rel.size=N (default 4096), rel.timeout=MS (timeout_ms, 300),
-# rel.rows=LIST (row names, default all).
+# rel.rows=LIST (row names, default all), rel.alg=NAME (default deflate-iaa), rel.pass=LIST
+# (default 1): which compress descriptor of a request a compress rule hits - 1 the first, 2
+# the second (every=2: deflate-iaa-dynamic's compress after its statistics; the rows lost-irq
+# and device-halt run in pass 1 only, the second compress being polled), rel.extra=0: the
+# matrix only, without the cases after it.
 . /tests/lib.sh
 
 arg() { karg rel "$1"; }
@@ -37,6 +43,12 @@ size=${size:-4096}
 tmo_ms=$(arg timeout)
 tmo_ms=${tmo_ms:-300}
 want_rows=$(arg rows)
+alg=$(arg alg)
+alg=${alg:-deflate-iaa}
+passes=$(arg pass)
+passes=$(echo "${passes:-1}" | tr , " ")
+extra=$(arg extra)
+extra=${extra:-1}
 DRV=/sys/bus/dsa/drivers/crypto
 DEV=/machine/peripheral/iaa0
 T=/sys/kernel/debug/iaa-crypto/wq_table
@@ -74,17 +86,23 @@ ops="comp decomp verify"
 STATS="completion_einval_errors completion_timeout_errors completion_comp_buf_overflow_errors
 completion_fault_errors completion_hw_errors verify_failures sw_decomp_calls sw_comp_calls"
 
+# row_wanted ROW PASS
+row_wanted() {
+	[ -z "$want_rows" ] || echo " $want_rows " | grep -q " $1 " || return 1
+	[ "$2" = 1 ] || { [ $1 != lost-irq ] && [ $1 != device-halt ]; }
+}
 nrows=0
-for r in $(rows | awk '{ print $1 }'); do
-	[ -z "$want_rows" ] || echo " $want_rows " | grep -q " $r " || continue
-	nrows=$((nrows + 1))
+for p in $passes; do
+	for r in $(rows | awk '{ print $1 }'); do
+		row_wanted $r $p && nrows=$((nrows + 1))
+	done
 done
-plan $((nrows * 10 + 32))
+[ "$extra" = 0 ] && plan $((nrows * 10 + 4)) || plan $((nrows * 10 + 32))
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 modprobe deflate 2>/dev/null
 dmesg_mark
-if ! insmod $MODDIR/updates/iaa_stress.ko; then
+if ! insmod $MODDIR/updates/iaa_stress.ko alg=$alg; then
 	not_ok "iaa_stress loaded"
 	finish
 fi
@@ -159,18 +177,30 @@ run_case() {
 	echo "${_why:-ok}|$_r"
 }
 
+note "algorithm $alg, compress rules on pass(es) $passes"
 rows >/tmp/rel-faults.rows
+for pass in $passes; do
 exec 3</tmp/rel-faults.rows
+# the second compress descriptor of each request: every second one
+nth=
+[ $pass = 1 ] || nth=",every=$pass"
+pname=
+[ "$passes" = 1 ] || pname="pass $pass "
 while read -r row spec comp verify stat rebind <&3; do
-	[ -z "$want_rows" ] || echo " $want_rows " | grep -q " $row " || continue
+	row_wanted $row $pass || continue
 	spec=$(echo "$spec" | sed "s/LATE/${late_ms}ms/; s/PAST/${past_ms}ms/")
 	i0=$(qom_get injected)
 	fired=0
 	for op in $ops; do
 		rule_op=compress
-		[ $op = comp ] || rule_op=decompress
-		# one rule for the three modes, unless each case takes the wq out of service
-		[ "$rebind" = n ] && [ "$spec" != - ] && inject "op=$rule_op,$spec,count=3"
+		rn=$nth
+		[ $op = comp ] || { rule_op=decompress; rn=; }
+		# one rule for the three modes, unless each case takes the wq out of service, or
+		# a request makes two compress descriptors (deflate-iaa-dynamic: a rule for
+		# the first would fire on the second of a request that succeeds)
+		shared=$rebind
+		[ $rule_op = compress ] && [ $alg = deflate-iaa-dynamic ] && shared=y
+		[ "$shared" = n ] && [ "$spec" != - ] && inject "op=$rule_op,$spec$rn,count=3"
 		for m in $modes; do
 			st=$stat c=$comp v=$verify
 			if [ "$rebind" = irq ] && [ $m = async_irq ] && [ $op = comp ]; then
@@ -178,7 +208,7 @@ while read -r row spec comp verify stat rebind <&3; do
 				# stage would need the descriptor idxd still holds
 				st=timeout c=ETIMEDOUT
 			fi
-			[ "$rebind" = n ] || [ "$spec" = - ] || inject "op=$rule_op,$spec"
+			[ "$shared" = n ] || [ "$spec" = - ] || inject "op=$rule_op,$spec$rn${rn:+,count=1}"
 			[ "$spec" = - ] || fired=$((fired + 1))
 			out=$(run_case $row $m $op "$c/$v" $st)
 			why=${out%%|*} res=${out#*|}
@@ -195,6 +225,13 @@ while read -r row spec comp verify stat rebind <&3; do
 			if [ $want_oos != $oos ]; then
 				why="$why wq0.0 $([ $oos = 1 ] && echo out of || echo still in) service;"
 			fi
+			# and sysfs says so, with the reason
+			cs=$(cat /sys/bus/dsa/devices/wq0.0/crypto_state 2>/dev/null)
+			case $rebind:$cs in
+			y:timed_out | y:device_stopped | halt:timed_out | halt:device_stopped) ;;
+			n:in_service | irq:in_service) ;;
+			*) why="$why crypto_state '$cs';" ;;
+			esac
 			if [ $rebind = halt ]; then
 				iaa_reset iax0 || why="$why device reset failed;"
 			elif [ $oos = 1 ]; then
@@ -202,7 +239,7 @@ while read -r row spec comp verify stat rebind <&3; do
 			fi
 			[ "$why" = ok ] || [ "${why#ok}" = "$why" ] || why=${why#ok}
 			[ "$why" = ok ] || ok=0
-			name="$row $m $op: $(kv err "$res")"
+			name="$pname$row $m $op: $(kv err "$res")"
 			if [ $ok = 1 ]; then
 				ok "$name"
 			else
@@ -215,14 +252,15 @@ while read -r row spec comp verify stat rebind <&3; do
 	done
 	i1=$(qom_get injected)
 	if [ "$((i1 - i0))" = "$fired" ]; then
-		ok "$row: the device fired the rule $fired times"
+		ok "$pname$row: the device fired the rule $fired times"
 	else
-		not_ok "$row: the device fired the rule $((i1 - i0)) times, want $fired"
+		not_ok "$pname$row: the device fired the rule $((i1 - i0)) times, want $fired"
 		note "  rules left: $(qom_get rules)"
 		inject clear
 	fi
 done
 exec 3<&-
+done
 
 # dst_name OP SIZE: the destination iaa_stress gives "one OP SIZE" (comp: a page, or
 # 2 * SIZE + 256 bytes; decomp: SIZE bytes)
@@ -233,6 +271,9 @@ dst_name() {
 		[ $2 -ge 1024 ] && echo "$(($2 / 1024)) KiB destination" || echo "$2 B destination"
 	fi
 }
+
+# The cases after the matrix (to the end of this block), unless rel.extra=0
+if [ "$extra" != 0 ]; then
 
 # A descriptor that completes after its timeout: the driver writes every contiguous
 # destination in place (only scattered ones go through the descriptor's own bounce area), so
@@ -615,6 +656,8 @@ for c in late:0 never:ETIMEDOUT verify-late:0; do
 		note "  result: $r"
 	fi
 done
+
+fi # rel.extra
 
 injected=$(($(qom_get injected) - inj0))
 warnings=$(warn_count)
