@@ -107,52 +107,51 @@ static unsigned int dist_extra(unsigned int c)
 }
 
 /*
- * Read the device's counts into @s. False if they cannot be those of @slen
- * input bytes: a device that wrote garbage gets a fixed block.
+ * Read the device's counts into @s, with the bits their extra bits take and
+ * the bits they take with the device's fixed code. False if they cannot be
+ * those of @slen input bytes: a device that wrote garbage gets a fixed block.
  */
 static bool iaa_dyn_read_counts(struct iaa_dyn_scratch *s,
 				const struct iaa_comp_stats *st,
-				unsigned int slen, u64 *extra)
+				const struct iaa_aecs_comp *fixed,
+				unsigned int slen, u64 *extra, u64 *fixed_bits)
 {
-	u64 syms = 0, dists = 0, lens = 0;
+	u64 syms = 0, dists = 0, lens = 0, x = 0;
+	u64 fb = le32_to_cpu(fixed->accum_bits);
 	unsigned int i;
 
-	*extra = 0;
 	for (i = 0; i < DEFL_LL_SYMS; i++) {
-		s->ll[i] = le32_to_cpu(st->ll_count[i]);
-		if (s->ll[i] > slen)
+		u32 c = le32_to_cpu(st->ll_count[i]);
+
+		s->ll[i] = c;
+		if (!c)
+			continue;
+		if (c > slen)
 			return false;
-		syms += s->ll[i];
+		syms += c;
+		fb += (u64)c * FIELD_GET(IAA_HUFF_LEN,
+					 le32_to_cpu(fixed->ll_code[i]));
 		if (i >= DEFL_FIRST_LEN) {
-			lens += s->ll[i];
-			*extra += (u64)s->ll[i] * len_extra(i - DEFL_FIRST_LEN);
+			lens += c;
+			x += (u64)c * len_extra(i - DEFL_FIRST_LEN);
 		}
 	}
 	for (i = 0; i < DEFL_D_SYMS; i++) {
-		s->d[i] = le32_to_cpu(st->d_count[i]);
-		dists += s->d[i];
-		*extra += (u64)s->d[i] * dist_extra(i);
+		u32 c = le32_to_cpu(st->d_count[i]);
+
+		s->d[i] = c;
+		dists += c;
+		x += (u64)c * dist_extra(i);
+		fb += (u64)c * FIELD_GET(IAA_HUFF_LEN,
+					 le32_to_cpu(fixed->d_code[i]));
 	}
 	/* The device does not count the end of block; every block has one */
 	s->ll[DEFL_EOB] = 1;
+	fb += FIELD_GET(IAA_HUFF_LEN, le32_to_cpu(fixed->ll_code[DEFL_EOB]));
+	*extra = x;
+	*fixed_bits = fb + x;
 	/* One distance per match, and never more symbols than input bytes */
 	return syms && syms <= slen && dists == lens;
-}
-
-/* Bits of the symbols in @s with the device's fixed code */
-static u64 iaa_dyn_fixed_bits(const struct iaa_dyn_scratch *s,
-			      const struct iaa_aecs_comp *fixed)
-{
-	u64 bits = le32_to_cpu(fixed->accum_bits);
-	unsigned int i;
-
-	for (i = 0; i < DEFL_LL_SYMS; i++)
-		bits += (u64)s->ll[i] *
-			FIELD_GET(IAA_HUFF_LEN, le32_to_cpu(fixed->ll_code[i]));
-	for (i = 0; i < DEFL_D_SYMS; i++)
-		bits += (u64)s->d[i] *
-			FIELD_GET(IAA_HUFF_LEN, le32_to_cpu(fixed->d_code[i]));
-	return bits;
 }
 
 static void iaa_dyn_aecs_fill(struct iaa_aecs_comp *aecs,
@@ -201,12 +200,12 @@ enum iaa_dyn_plan iaa_dyn_plan(struct iaa_slot *slot,
 	}
 
 	s = get_cpu_ptr(iaa_dyn_scratch);
-	if (!iaa_dyn_read_counts(s, &area->stats, slen, &extra)) {
+	if (!iaa_dyn_read_counts(s, &area->stats, fixed, slen, &extra,
+				 &fixed_bits)) {
 		put_cpu_ptr(iaa_dyn_scratch);
 		iaa_stat_inc(IAA_STAT_DYN_FIXED);
 		return IAA_DYN_FIXED;
 	}
-	fixed_bits = iaa_dyn_fixed_bits(s, fixed) + extra;
 	if (!iaa_huff_block_build(s->ll, s->d, &s->block, &s->work))
 		dyn_bits = s->block.hdr_bits + extra +
 			   iaa_huff_cost(s->ll, s->block.ll_len, DEFL_LL_SYMS) +

@@ -28,6 +28,7 @@
 #include <linux/errno.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
+#include <linux/unaligned.h>
 
 #include "iaa_crypto_huffman.h"
 
@@ -43,6 +44,9 @@ static const u8 huff_cl_order[DEFL_CL_SYMS] = {
 #define CL_TOK(sym, extra)	((u16)((sym) | (extra) << 5))
 #define CL_TOK_SYM(t)		((t) & 0x1f)
 #define CL_TOK_EXTRA(t)		((t) >> 5)
+
+/* Up to this many symbols an insertion sort costs less than a radix sort */
+#define HUFF_INSERTION_SORT_MAX	32
 
 /*
  * The symbols of @freq with a nonzero count into w->sym, in increasing
@@ -63,13 +67,27 @@ static unsigned int huff_sort(const u32 *freq, unsigned int n,
 		}
 	}
 
-	for (shift = 0; shift < 32 && (max >> shift); shift += 8) {
-		unsigned int pos = 0, c;
+	/* A few symbols (distance and code-length codes): insertion sort */
+	if (m <= HUFF_INSERTION_SORT_MAX) {
+		for (i = 1; i < m; i++) {
+			u16 v = w->sym[i];
+			unsigned int j = i;
 
-		memset(bucket, 0, sizeof(w->bucket));
+			for (; j && freq[w->sym[j - 1]] > freq[v]; j--)
+				w->sym[j] = w->sym[j - 1];
+			w->sym[j] = v;
+		}
+		return m;
+	}
+
+	for (shift = 0; shift < 32 && (max >> shift); shift += 8) {
+		/* the digits this pass can meet: fewer in the last one */
+		unsigned int nb = min(max >> shift, 255u) + 1, pos = 0, c;
+
+		memset(bucket, 0, nb * sizeof(*bucket));
 		for (i = 0; i < m; i++)
 			bucket[(freq[src[i]] >> shift) & 0xff]++;
-		for (i = 0; i < 256; i++) {
+		for (i = 0; i < nb; i++) {
 			c = bucket[i];
 			bucket[i] = pos;
 			pos += c;
@@ -307,7 +325,10 @@ static unsigned int huff_rle(const u8 *len, unsigned int n, u16 *tok,
 	return t;
 }
 
-/* A bit writer, least significant bit first, into a bounded buffer */
+/*
+ * A bit writer, least significant bit first, into a bounded buffer: whole
+ * 32-bit words while they fit, the rest by byte at the end
+ */
 struct huff_bits {
 	u8 *p, *end;
 	u64 acc;
@@ -316,25 +337,33 @@ struct huff_bits {
 	bool over;
 };
 
-static void huff_put(struct huff_bits *b, u32 v, unsigned int nbits)
+/* @nbits <= 32 */
+static inline void huff_put(struct huff_bits *b, u32 v, unsigned int nbits)
 {
 	b->acc |= (u64)v << b->n;
 	b->n += nbits;
 	b->total += nbits;
-	while (b->n >= 8) {
+	if (b->n < 32)
+		return;
+	if (b->end - b->p >= 4)
+		put_unaligned_le32(b->acc, b->p);
+	else
+		b->over = true;
+	b->p += 4;
+	b->acc >>= 32;
+	b->n -= 32;
+}
+
+/* The bits left, zero-padded to a byte */
+static void huff_flush(struct huff_bits *b)
+{
+	for (; b->n && !b->over; b->n -= min(b->n, 8u)) {
 		if (b->p < b->end)
 			*b->p++ = b->acc;
 		else
 			b->over = true;
 		b->acc >>= 8;
-		b->n -= 8;
 	}
-}
-
-/* A Huffman code goes out most significant bit first */
-static void huff_put_code(struct huff_bits *b, u16 code, unsigned int len)
-{
-	huff_put(b, bitrev16(code) >> (16 - len), len);
 }
 
 /**
@@ -352,6 +381,11 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 	u32 cl_freq[DEFL_CL_SYMS] = { };
 	u8 cl_len[DEFL_CL_SYMS];
 	u16 cl_code[DEFL_CL_SYMS];
+	/* each code-length symbol as written: its code reversed, extra bits after */
+	static const u8 cl_extra[DEFL_CL_SYMS] = {
+		[CL_REPEAT] = 2, [CL_ZEROS] = 3, [CL_ZEROS_LONG] = 7
+	};
+	u16 cl_put[DEFL_CL_SYMS];
 	unsigned int hlit, hdist, hclen, ntok, i;
 	struct huff_bits bw = {
 		.p = b->hdr,
@@ -382,19 +416,16 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 	huff_put(&bw, hclen - 4, 4);
 	for (i = 0; i < hclen; i++)
 		huff_put(&bw, cl_len[huff_cl_order[i]], 3);
+	/* A Huffman code goes out most significant bit first */
+	for (i = 0; i < DEFL_CL_SYMS; i++)
+		cl_put[i] = cl_len[i] ? bitrev16(cl_code[i]) >> (16 - cl_len[i]) : 0;
 	for (i = 0; i < ntok; i++) {
 		unsigned int sym = CL_TOK_SYM(w->tok[i]);
 
-		huff_put_code(&bw, cl_code[sym], cl_len[sym]);
-		if (sym == CL_REPEAT)
-			huff_put(&bw, CL_TOK_EXTRA(w->tok[i]), 2);
-		else if (sym == CL_ZEROS)
-			huff_put(&bw, CL_TOK_EXTRA(w->tok[i]), 3);
-		else if (sym == CL_ZEROS_LONG)
-			huff_put(&bw, CL_TOK_EXTRA(w->tok[i]), 7);
+		huff_put(&bw, cl_put[sym] | CL_TOK_EXTRA(w->tok[i]) << cl_len[sym],
+			 cl_len[sym] + cl_extra[sym]);
 	}
 	b->hdr_bits = bw.total;
-	if (bw.n)
-		huff_put(&bw, 0, 8 - bw.n);
+	huff_flush(&bw);
 	return bw.over ? -E2BIG : 0;
 }
