@@ -13,9 +13,9 @@
 #   bench.ops=N       throughput operations per thread and phase; bench.swops=N for software
 #   bench.zpages=N    pages of the zswap workload, and of swap on zram
 #   bench.upasses=N   passes of the user-space rows over the corpus file
-#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user: a subset (development; "none":
-#                     nothing); sw includes the floor, null_acomp.ko's algorithm that does
-#                     nothing
+#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn: a subset (development;
+#                     "none": nothing); sw includes the floor, null_acomp.ko's algorithm that
+#                     does nothing; dyn is deflate-iaa-dynamic (ours): latency, zswap, zram
 #
 # Each driver configuration is a fresh load: the wqs are kept from binding at load, the
 # driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
@@ -26,7 +26,7 @@
 . /tests/zram-lib.sh
 
 rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2
-only=sw,ours,upstream,zswap,zram,user
+only=sw,ours,upstream,zswap,zram,user,dyn
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bench.rounds=*) rounds=${arg#*=} ;;
@@ -52,6 +52,9 @@ ZRAM_ALGS="lz4 zstd deflate deflate-iaa"
 # user space: the software side (Debian's gzip -1, busybox's gzip -1, zlib level 1 in one
 # process), then kcapi-comp on deflate-iaa at each depth, compressing and decompressing
 USER_SW="gzip-1 busybox-gzip-1 zlib-1"
+# deflate-iaa-dynamic (ours): its latency configurations, with latency_stats on for the time of
+# each step (a clock reading at each end of a step)
+DYN_CASES="sync.v0 sync.v1 async_irq.v1"
 USER_DEPTHS="1 4 16"
 # the zswap workload: the corpus without the pages no compressor shrinks (tools/bench/corpus)
 ZCORPUS=/data/corpus-zswap.bin
@@ -63,12 +66,17 @@ want ours && drivers="$drivers ours"
 want upstream && drivers="$drivers upstream"
 ndrv=$(echo $drivers | wc -w)
 
-n_sw=0 n_z=0 n_zr=0 n_u=0
+n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0
 want sw && n_sw=5
 want zswap && n_z=$((4 + 3 * ndrv))
 want zram && n_zr=$(($(echo $ZRAM_ALGS | wc -w) + 1))
 want user && n_u=$(($(echo $USER_SW | wc -w) + $(echo $USER_DEPTHS | wc -w) + 1))
-plan $((rounds * (n_sw + 6 * ndrv + n_z + n_zr + n_u) + 1))
+if want dyn; then
+	n_dy=$(echo $DYN_CASES | wc -w)
+	want zswap && n_dy=$((n_dy + 1))
+	want zram && n_dy=$((n_dy + 1))
+fi
+plan $((rounds * (n_sw + 6 * ndrv + n_z + n_zr + n_u + n_dy) + 1))
 
 dmesg_mark
 start_mark=$_dmesg_lines
@@ -318,6 +326,39 @@ user_cases() {
 	drv_down
 }
 
+# dyn_cases ROUND: deflate-iaa-dynamic (ours) in DYN_CASES, its steps from debugfs as
+# "# bench ROUND steps.dyn.CASE blocks=... stats_ns=...", then zswap and zram on it (sync,
+# verify_compress=1)
+dyn_cases() {
+	DD=/sys/kernel/debug/iaa-crypto
+	for c in $DYN_CASES; do
+		if [ -z "$have_dev" ] || ! drv_up ours ${c%.v*} ${c#*.v}; then
+			not_ok "$1 dyn.$c: load ours with sync_mode=${c%.v*} verify_compress=${c#*.v}"
+			drv_down
+			continue
+		fi
+		echo 1 >$DD/stats_reset
+		echo 1 >$DD/latency_stats
+		run_bench "$1" dyn.$c deflate-iaa-dynamic "$passes" "$ops"
+		echo 0 >$DD/latency_stats
+		dk_=
+		for k in blocks fixed_blocks stored_blocks small_inputs incompressible stats_ns \
+			build_ns compress_ns; do
+			dk_="$dk_ $k=$(cat $DD/total_dynamic_$k)"
+		done
+		echo "    # bench $1 steps.dyn.$c$dk_"
+		drv_down
+	done
+	if [ -n "$have_dev" ] && drv_up ours sync 1; then
+		want zswap && zswap_run "$1" dyn.sync.v1 deflate-iaa-dynamic
+		want zram && zram_run "$1" deflate-iaa-dynamic
+	else
+		want zswap && not_ok "$1 zswap.dyn.sync.v1: load ours with sync_mode=sync verify_compress=1"
+		want zram && not_ok "$1 zram.deflate-iaa-dynamic: load ours with sync_mode=sync verify_compress=1"
+	fi
+	drv_down
+}
+
 # iaa_case ROUND DRIVER MODE VERIFY WHAT: WHAT is "bench" or "zswap"
 iaa_case() {
 	dmesg_mark
@@ -373,6 +414,7 @@ while [ $r -le "$rounds" ]; do
 	fi
 	want zram && zram_cases "r$r"
 	want user && user_cases "r$r"
+	want dyn && dyn_cases "r$r"
 	r=$((r + 1))
 done
 
