@@ -16,23 +16,20 @@
  * socket), next to users of the fixed mode, and its lower priority keeps
  * "deflate" meaning the faster fixed mode.
  *
- * The algorithm is registered when the first wq is bound and stays
- * registered until the module is removed. While no wq can take a request,
+ * The algorithms are registered at module load, after the wqs configured for
+ * the driver were bound, and stay registered until the module is removed.
+ * While no wq can take a request,
  * both directions run in software (see iaa_crypto_sw.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/sched/clock.h>
 
 #include "iaa_crypto.h"
 
 #define IAA_DEFLATE_PRIORITY	300
 #define IAA_DEFLATE_DYN_PRIORITY	250
-
-static DEFINE_MUTEX(iaa_alg_lock);
-static bool iaa_alg_registered;
 
 static int iaa_acomp_init_tfm(struct crypto_acomp *tfm)
 {
@@ -126,30 +123,17 @@ static struct acomp_alg iaa_acomp[] = {
 		      IAA_DEFLATE_DYN_PRIORITY),
 };
 
-/* Register the algorithms once: called for every wq that gets bound */
 int iaa_alg_register(void)
 {
-	int ret = 0;
+	int ret = crypto_register_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
 
-	mutex_lock(&iaa_alg_lock);
-	if (!iaa_alg_registered) {
-		ret = crypto_register_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
-		if (ret)
-			pr_err("registering %s and %s failed: %d\n",
-			       IAA_ALG_DRIVER_NAME, IAA_ALG_DYN_DRIVER_NAME, ret);
-		else
-			iaa_alg_registered = true;
-	}
-	mutex_unlock(&iaa_alg_lock);
-
+	if (ret)
+		pr_err("registering %s and %s failed: %d\n", IAA_ALG_DRIVER_NAME,
+		       IAA_ALG_DYN_DRIVER_NAME, ret);
 	return ret;
 }
 
 void iaa_alg_unregister(void)
 {
-	mutex_lock(&iaa_alg_lock);
-	if (iaa_alg_registered)
-		crypto_unregister_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
-	iaa_alg_registered = false;
-	mutex_unlock(&iaa_alg_lock);
+	crypto_unregister_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
 }

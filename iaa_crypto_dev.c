@@ -307,12 +307,6 @@ int iaa_wq_bind(struct idxd_dev *idxd_dev)
 		return ret;
 	}
 
-	ret = iaa_alg_register();
-	if (ret) {
-		iaa_queue_retire(q);
-		return ret;
-	}
-
 	dev_dbg(wq_confdev(wq), "bound: %u descriptors, device node %d\n",
 		q->nr_slots, q->accel->node);
 	return 0;

@@ -69,18 +69,27 @@ static int __init iaa_crypto_init(void)
 	if (ret)
 		goto err_debugfs;
 
-	/* Binds the wqs already configured for us, which registers the alg */
+	/* Binds the wqs already configured for us */
 	ret = idxd_driver_register(&iaa_idxd_drv);
 	if (ret) {
 		pr_err("registering the dsa bus driver failed: %d\n", ret);
 		goto err_table;
 	}
 
+	/*
+	 * Then the algorithms: the crypto manager's self-test runs now, on
+	 * those wqs if there are any, in software otherwise
+	 */
+	ret = iaa_alg_register();
+	if (ret)
+		goto err_driver;
+
 	return 0;
 
+err_driver:
+	idxd_driver_unregister(&iaa_idxd_drv);
 err_table:
 	/* A failed registration has unbound whatever it bound */
-	iaa_alg_unregister();
 	iaa_wq_table_exit();
 err_debugfs:
 	debugfs_remove_recursive(iaa_debugfs_root);
@@ -95,13 +104,11 @@ err_sw:
 static void __exit iaa_crypto_exit(void)
 {
 	/*
-	 * The dsa bus driver goes first: it unbinds every wq and, once it
-	 * returns, no wq can be bound any more (a bind in progress has
-	 * finished, and the bind file is gone). Only then can the algorithm
-	 * go without a later bind registering it again.
+	 * No transform exists (each holds a module reference): the algorithms
+	 * go, then the dsa bus driver, which unbinds every wq
 	 */
-	idxd_driver_unregister(&iaa_idxd_drv);
 	iaa_alg_unregister();
+	idxd_driver_unregister(&iaa_idxd_drv);
 	iaa_wq_table_exit();
 	debugfs_remove_recursive(iaa_debugfs_root);
 	destroy_workqueue(iaa_poll_wq);
