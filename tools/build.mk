@@ -182,3 +182,12 @@ check-broken: $(B)/kernel.env
 # the VM suites on a debug build of the same kernel (KASAN, lockdep, kmemleak, ...): hours
 check-debug: $(B)/kernel.env
 	$(TOP)/tools/debug-kernel check
+
+# --- Debian packages (tools/deb) ------------------------------------------------------------
+# make deb: iaa-crypto-dkms, iaa-crypto-tools and the libkcapi packages into $(B)/deb/*/current,
+# lintian-clean; make check-deb: installed on this machine, checked and purged (KTAP)
+.PHONY: deb check-deb
+deb:
+	$(TOP)/tools/deb/build
+check-deb: $(B)/kernel.env
+	$(TOP)/tools/deb/check
