@@ -15,56 +15,17 @@
  * hardware rule, so the oracle is a zlib-based model of the device.
  */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <zlib.h>
 
 #include "iaa_engine.h"
 #include "test_corpus.h"
 
-/* ---- KTAP and checks ---- */
-static unsigned int case_fail, case_msgs;
 static uint64_t seed = CORPUS_SEED;
 
-static void __attribute__((format(printf, 3, 4)))
-check_fail(const char *fn, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	case_fail++;
-	if (case_msgs++ >= 12)
-		return;
-	printf("# FAIL %s:%d: ", fn, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) \
-			check_fail(__func__, __LINE__, __VA_ARGS__); \
-	} while (0)
-
-#define DIAG(...) \
-	do { \
-		printf("# " __VA_ARGS__); \
-		printf("\n"); \
-		fflush(stdout); \
-	} while (0)
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
+#include "test_ktap.h"
 
 /* ---- shared data ---- */
 static struct corpus corpus;
@@ -2480,37 +2441,7 @@ static void t_ratio(void)
 	free(dst);
 }
 
-static const char *san_path;
-
-static void t_sanitizers(void)
-{
-	char cmd[4096], line[512], last[512] = "";
-	FILE *f;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "%s --seed %llu 2>&1", san_path, (unsigned long long)seed);
-	f = popen(cmd, "r");
-	if (!f) {
-		CHECK(0, "cannot run %s", san_path);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		/* relay failures and sanitizer reports */
-		if (!strncmp(line, "not ok", 6) || strstr(line, "runtime error") ||
-		    strstr(line, "ERROR: AddressSanitizer") || strstr(line, "# FAIL"))
-			printf("# san: %s\n", line);
-		snprintf(last, sizeof(last), "%s", line);
-	}
-	st = pclose(f);
-	DIAG("san: %s", last);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "sanitizer build failed (status %d)", st);
-}
-
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct ktap_case cases[] = {
 	{ "crc32_matches_zlib", t_crc32 },
 	{ "fixed_tables_match_driver", t_fixed_tables },
 	{ "compress_fixed_roundtrip_corpus", t_compress_fixed_roundtrip },
@@ -2534,22 +2465,14 @@ static const struct {
 	{ "decompress_eob_rules_multiblock", t_decompress_eob_rules },
 	{ "concurrent_threads", t_threads },
 	{ "ratio_vs_zlib1_real_pages", t_ratio },
-	{ "sanitizer_build", t_sanitizers },
+	{ "sanitizer_build", ktap_sanitizers },
 };
 
 int main(int argc, char **argv)
 {
-	unsigned int n = ARRAY_SIZE(cases), pass = 0, fail = 0;
+	unsigned int n = ktap_args(argc, argv, ARRAY_SIZE(cases));
+	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--san") && i + 1 < argc)
-			san_path = argv[++i];
-		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-			seed = strtoull(argv[++i], NULL, 0);
-	}
-	if (!san_path)
-		n--;
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("KTAP version 1\n1..%u\n", n);
 	DIAG("iaa engine host tests, seed %#llx", (unsigned long long)seed);
 
@@ -2557,23 +2480,8 @@ int main(int argc, char **argv)
 	memset(refmap, 0xff, REFMAP_SIZE * sizeof(*refmap));
 	iaa_fixed_tables(fixed_ll, fixed_d);
 	corpus_init(&corpus, seed);
-
-	for (unsigned int i = 0; i < n; i++) {
-		case_fail = 0;
-		case_msgs = 0;
-		cases[i].fn();
-		if (case_fail) {
-			if (case_fail > 12)
-				DIAG("... %u failed checks in total", case_fail);
-			printf("not ok %u %s\n", i + 1, cases[i].name);
-			fail++;
-		} else {
-			printf("ok %u %s\n", i + 1, cases[i].name);
-			pass++;
-		}
-	}
+	rc = ktap_run(cases, n, "engine", NULL);
 	corpus_free(&corpus);
 	free(refmap);
-	printf("# engine: %u passed, %u failed\n", pass, fail);
-	return fail ? 1 : 0;
+	return rc;
 }

@@ -18,62 +18,22 @@
  *     histogram, whose size ours must not exceed, and inflate() must accept the blocks
  *     made of our header and our codes.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <zlib.h>
 
 #include "iaa_crypto_huffman.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAX_MSGS	12
 #define CANARY		0xa5
 #define GUARD		64
 
-/* ---- KTAP and checks ---- */
-static unsigned int case_fail, case_msgs;
 static uint64_t seed = 0x1aa2024c0ffee5ull;
 
-static void __attribute__((format(printf, 3, 4)))
-check_fail(const char *fn, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	case_fail++;
-	if (case_msgs++ >= MAX_MSGS)
-		return;
-	printf("# FAIL %s:%d: ", fn, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-#define CHECK(cond, ...) \
-	do { \
-		if (!(cond)) \
-			check_fail(__func__, __LINE__, __VA_ARGS__); \
-	} while (0)
-
-#define DIAG(...) \
-	do { \
-		printf("# " __VA_ARGS__); \
-		printf("\n"); \
-		fflush(stdout); \
-	} while (0)
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		abort();
-	return p;
-}
+#include "test_ktap.h"
 
 /* ---- PRNG (splitmix64) ---- */
 static uint64_t rng_s;
@@ -495,7 +455,7 @@ static bool lengths_ok(const u32 *freq, const u8 *len, unsigned int n, unsigned 
 	}
 	if (why[0]) {
 		CHECK(0, "%s (n %u, limit %u, %u used): %s", what, n, limit, m, why);
-		if (case_msgs <= MAX_MSGS)
+		if (case_msgs <= KTAP_MAX_MSGS)
 			print_hist(freq, n);
 		return false;
 	}
@@ -1407,7 +1367,7 @@ static struct zres vs_zlib_hist(const u32 *H, const char *what)
 		CHECK(res.ours_data <= res.zlib_data,
 		      "%s: data bits ours %llu, zlib %llu (headers %u and %llu)", what,
 		      res.ours_data, res.zlib_data, b.hdr_bits, (unsigned long long)h.bits);
-		if (res.ours_data > res.zlib_data && case_msgs <= MAX_MSGS)
+		if (res.ours_data > res.zlib_data && case_msgs <= KTAP_MAX_MSGS)
 			zlib_diff(H, &b, &h);
 	}
 	if (res.zlib && res.ours > res.zlib && zlib_notes++ < 4) {
@@ -1975,36 +1935,7 @@ static void t_build_time(void)
 }
 
 /* ---- the sanitizer build ---- */
-static const char *san_path;
-
-static void t_sanitizers(void)
-{
-	char cmd[4096], line[512], last[512] = "";
-	FILE *f;
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "%s --seed %llu 2>&1", san_path, (unsigned long long)seed);
-	f = popen(cmd, "r");
-	if (!f) {
-		CHECK(0, "cannot run %s", san_path);
-		return;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "not ok", 6) || strstr(line, "runtime error") ||
-		    strstr(line, "ERROR: AddressSanitizer") || strstr(line, "# FAIL"))
-			printf("# san: %s\n", line);
-		snprintf(last, sizeof(last), "%s", line);
-	}
-	st = pclose(f);
-	DIAG("san: %s", last);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "sanitizer build failed (status %d)", st);
-}
-
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+static const struct ktap_case cases[] = {
 	{ "lengths_valid", t_lengths_valid },
 	{ "lengths_optimal", t_lengths_optimal },
 	{ "large_counts", t_large_counts },
@@ -2012,42 +1943,24 @@ static const struct {
 	{ "vs_zlib", t_vs_zlib },
 	{ "header_limit", t_header_limit },
 	{ "build_time", t_build_time },
-	{ "sanitizer_build", t_sanitizers },
+	{ "sanitizer_build", ktap_sanitizers },
 };
+
+/* each case reproducible on its own */
+static void seed_case(unsigned int i)
+{
+	rng_s = seed + i;
+}
 
 int main(int argc, char **argv)
 {
-	unsigned int n = ARRAY_SIZE(cases), pass = 0, fail = 0;
+	unsigned int n = ktap_args(argc, argv, ARRAY_SIZE(cases));
+	int rc;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--san") && i + 1 < argc)
-			san_path = argv[++i];
-		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-			seed = strtoull(argv[++i], NULL, 0);
-	}
-	if (!san_path)
-		n--;
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("KTAP version 1\n1..%u\n", n);
 	DIAG("iaa_crypto_huffman.c host tests, seed %#llx", (unsigned long long)seed);
 	work = xmalloc(sizeof(*work));
-
-	for (unsigned int i = 0; i < n; i++) {
-		rng_s = seed + i;	/* each case reproducible on its own */
-		case_fail = 0;
-		case_msgs = 0;
-		cases[i].fn();
-		if (case_fail) {
-			if (case_fail > MAX_MSGS)
-				DIAG("... %u failed checks in total", case_fail);
-			printf("not ok %u %s\n", i + 1, cases[i].name);
-			fail++;
-		} else {
-			printf("ok %u %s\n", i + 1, cases[i].name);
-			pass++;
-		}
-	}
+	rc = ktap_run(cases, n, "huffman", seed_case);
 	free(work);
-	printf("# huffman: %u passed, %u failed\n", pass, fail);
-	return fail ? 1 : 0;
+	return rc;
 }
