@@ -123,14 +123,42 @@ static struct acomp_alg iaa_acomp[] = {
 		      IAA_DEFLATE_DYN_PRIORITY),
 };
 
+/*
+ * The crypto manager tests a new algorithm in a thread of its own, which
+ * holds a reference on this module until the test is over: module init
+ * waits for it (an allocation by driver name waits for the test), so that
+ * the module can be removed as soon as it is loaded and the self-test result
+ * is known when it is.
+ */
+static void iaa_alg_wait_tested(void)
+{
+	struct crypto_acomp *tfm;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(iaa_acomp); i++) {
+		const char *name = iaa_acomp[i].base.cra_driver_name;
+
+		tfm = crypto_alloc_acomp(name, 0, 0);
+		if (IS_ERR(tfm)) {
+			pr_warn("%s is registered but not usable: %ld\n", name,
+				PTR_ERR(tfm));
+			continue;
+		}
+		crypto_free_acomp(tfm);
+	}
+}
+
 int iaa_alg_register(void)
 {
 	int ret = crypto_register_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
 
-	if (ret)
+	if (ret) {
 		pr_err("registering %s and %s failed: %d\n", IAA_ALG_DRIVER_NAME,
 		       IAA_ALG_DYN_DRIVER_NAME, ret);
-	return ret;
+		return ret;
+	}
+	iaa_alg_wait_tested();
+	return 0;
 }
 
 void iaa_alg_unregister(void)
