@@ -34,7 +34,8 @@
 # (default 1): which compress descriptor of a request a compress rule hits - 1 the first, 2
 # the second (every=2: deflate-iaa-dynamic's compress after its statistics; the rows lost-irq
 # and device-halt run in pass 1 only, the second compress being polled), rel.extra=0: the
-# matrix only, without the cases after it.
+# matrix only, without the cases after it, rel.ops=LIST (default comp,decomp,verify): the
+# matrix's requests.
 . /tests/lib.sh
 
 arg() { karg rel "$1"; }
@@ -82,7 +83,9 @@ late_ms=$((tmo_ms / 5))
 past_ms=$((tmo_ms * 2))
 halt_tmo=2000
 modes="sync async async_irq"
-ops="comp decomp verify"
+ops=$(arg ops)
+ops=$(echo "${ops:-comp,decomp,verify}" | tr , " ")
+nops=$(echo $ops | wc -w)
 STATS="completion_einval_errors completion_timeout_errors completion_comp_buf_overflow_errors
 completion_fault_errors completion_hw_errors verify_failures sw_decomp_calls sw_comp_calls"
 
@@ -97,7 +100,8 @@ for p in $passes; do
 		row_wanted $r $p && nrows=$((nrows + 1))
 	done
 done
-[ "$extra" = 0 ] && plan $((nrows * 10 + 4)) || plan $((nrows * 10 + 32))
+per_row=$((nops * 3 + 1))
+[ "$extra" = 0 ] && plan $((nrows * per_row + 4)) || plan $((nrows * per_row + 32))
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 modprobe deflate 2>/dev/null
