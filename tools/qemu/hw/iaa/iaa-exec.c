@@ -87,6 +87,24 @@ QEMU_BUILD_BUG_ON(IAA_STATS_D != IAA_STATS_LL + 4 * (IAA_STATS_LL_COUNT + 2) ||
                   IAA_STATS_SIZE != IAA_STATS_D + 4 * (IAA_STATS_D_COUNT + 2));
 
 /*
+ * src1_size of a compress, either mode: 0 is 0x32, more than the wq's
+ * maximum transfer 0x13 (uapi IAX_COMP_INVALID_INPUT_SIZE, INVALID_SIZE)
+ */
+static bool iaa_comp_src_size_ok(IaaState *s, unsigned wq, uint32_t src_len,
+                                 IaaOutcome *o)
+{
+    if (src_len == 0) {
+        o->status = IAA_CS_INVALID_INPUT_SIZE;
+        return false;
+    }
+    if (src_len > iaa_wq_max_xfer(s, wq)) {
+        o->status = IAA_CS_INVALID_SIZE;
+        return false;
+    }
+    return true;
+}
+
+/*
  * Statistics mode (STATS_MODE as the only compression flag, no AECS, as
  * QPL's statistics collector builds it): count the literals, length codes
  * and distance codes of the parse a compress of src1 makes, and write them
@@ -114,12 +132,7 @@ static void iaa_op_compress_stats(IaaState *s, unsigned wq, const uint8_t *d,
         o->status = IAA_CS_INVALID_COMP_FLAG;
         return;
     }
-    if (src_len == 0) {
-        o->status = IAA_CS_INVALID_INPUT_SIZE;
-        return;
-    }
-    if (src_len > iaa_wq_max_xfer(s, wq)) {
-        o->status = IAA_CS_INVALID_SIZE;
+    if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
         return;
     }
     if (MIN(dst_cap, iaa_wq_max_xfer(s, wq)) < IAA_STATS_SIZE) {
@@ -176,12 +189,10 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
         o->status = IAA_CS_INVALID_COMP_FLAG;
         return;
     }
-    if (src_len == 0) {
-        o->status = IAA_CS_INVALID_INPUT_SIZE;
+    if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
         return;
     }
-    if (src_len > iaa_wq_max_xfer(s, wq) ||
-        iaa_ldl(d, IAA_DESC_SRC2_SIZE) < IAA_AECS_COMP_SIZE) {
+    if (iaa_ldl(d, IAA_DESC_SRC2_SIZE) < IAA_AECS_COMP_SIZE) {
         o->status = IAA_CS_INVALID_SIZE;
         return;
     }
