@@ -17,8 +17,8 @@ obj-$(CONFIG_CRYPTO_DEV_IAA_CRYPTO) += iaa_crypto.o
 iaa_crypto-y := iaa_crypto_main.o iaa_crypto_timeout.o iaa_crypto_attrs.o \
 		iaa_crypto_dev.o iaa_crypto_wq_table.o iaa_crypto_comp_fixed.o \
 		iaa_crypto_huffman.o iaa_crypto_comp_dynamic.o \
-		iaa_crypto_dma.o iaa_crypto_request.o iaa_crypto_fence.o \
-		iaa_crypto_sw.o iaa_crypto_alg.o
+		iaa_crypto_slot.o iaa_crypto_dma.o iaa_crypto_request.o \
+		iaa_crypto_fence.o iaa_crypto_sw.o iaa_crypto_alg.o
 iaa_crypto-$(CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS) += iaa_crypto_stats.o
 
 else

@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
+#include <linux/sbitmap.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -99,17 +100,35 @@ struct iaa_accel {
 };
 
 /*
- * Per-descriptor resources, indexed by desc->id. While an asynchronous
- * request waits for its descriptor, @owner points at it; whoever clears it
- * (under the queue's lock: poller, watchdog or interrupt thread) completes
- * the request. A descriptor whose interrupt the watchdog found missing is
- * still idxd's, but its record and bounce area are in use until the request
- * is over: @claimed keeps idxd's late hand-back from recycling it meanwhile.
+ * Who has a slot, in the low bits of its state word (iaa_crypto_request.c
+ * has the whole machine). The high bits count the slot's uses, so that a
+ * compare-and-exchange made on what was read before cannot succeed on a
+ * later request's slot.
+ */
+enum iaa_slot_state {
+	IAA_SLOT_FREE,		/* in the queue's free map */
+	IAA_SLOT_BUSY,		/* one thread has it: not on the device, or polled inline */
+	IAA_SLOT_POLLED,	/* on the device: the queue's poller ends it */
+	IAA_SLOT_IRQ,		/* on the device, with an interrupt: idxd or the watchdog ends it */
+	IAA_SLOT_HELD,		/* the watchdog ends it, idxd still tracks the descriptor */
+	IAA_SLOT_RETURNED,	/* ... and idxd handed the descriptor back meanwhile */
+	IAA_SLOT_ORPHAN,	/* request over: free once idxd hands the descriptor back */
+	IAA_SLOT_LOST,		/* timed out, maybe still on the device: never reused */
+};
+
+#define IAA_SLOT_STATE		GENMASK(3, 0)
+#define IAA_SLOT_GEN		GENMASK(31, 4)
+
+/*
+ * One descriptor of a wq, owned by the driver from bind to unbind
+ * (iaa_crypto_slot.c), with its device memory: the bounce area of a
+ * scattered side and, after it, the dynamic mode's counts and AECS.
  */
 struct iaa_slot {
-	struct iaa_req *owner;
-	bool claimed;			/* the watchdog completes a missed interrupt */
-	bool returned;			/* ... and idxd handed the descriptor back */
+	atomic_t state;			/* enum iaa_slot_state, and a use count */
+	struct iaa_req *req;		/* the request, while not free */
+	u64 deadline_ns;		/* of a stage not polled inline */
+	struct idxd_desc *desc;
 	void *bounce;			/* IAA_BOUNCE_BYTES source + destination */
 	dma_addr_t bounce_dma;
 };
@@ -132,18 +151,17 @@ struct iaa_queue {
 	struct percpu_ref ref;		/* held by every request using the queue */
 	struct completion released;	/* @ref dropped to zero after kill */
 	unsigned long flags;
-	atomic_t inflight;		/* requests on the queue: load for routing */
 	struct list_head pin_link;	/* accel->pinned, while @pinned */
 	bool pinned;			/* the device's recovery holds @ref */
 	int node;			/* node of the CPUs this queue serves */
 
 	unsigned int nr_slots;
-	struct iaa_slot *slots;
+	struct iaa_slot *slots;		/* by descriptor id */
+	struct sbitmap free_map;	/* slots in IAA_SLOT_FREE */
 
-	spinlock_t lock;		/* protects @pending and @nr_polled */
-	struct list_head pending;	/* async requests awaiting completion */
-	unsigned int nr_polled;		/* of which submitted without interrupt */
-	struct delayed_work poll;	/* poller (async) and watchdog (async_irq) */
+	bool polling;			/* @poll runs: no need to queue it */
+	struct work_struct poll;	/* ends requests in IAA_SLOT_POLLED */
+	struct delayed_work watchdog;	/* ends requests past their deadline */
 
 	struct iaa_counters stats;
 };
@@ -164,15 +182,17 @@ struct iaa_buf {
 	bool bounced;			/* through the slot's bounce buffer */
 };
 
-/* Per-request state, in the acomp request context */
+/*
+ * Per-request state, in the acomp request context. Who may touch it is the
+ * slot's state (iaa_crypto_request.c): whoever moved the slot to
+ * IAA_SLOT_BUSY or IAA_SLOT_HELD.
+ */
 struct iaa_req {
 	struct acomp_req *areq;
 	struct iaa_queue *queue;
-	struct idxd_desc *desc;
-	struct list_head pending_link;	/* queue->pending */
+	struct iaa_slot *slot;
 	u64 start_ns;
 	u64 stage_ns;			/* latency_stats: this stage's start */
-	u64 deadline_ns;
 	enum iaa_op op;
 	enum iaa_wait_mode mode;
 	bool verify;
@@ -180,10 +200,6 @@ struct iaa_req {
 	bool dyn_aecs;			/* ... it does: the slot's AECS */
 	bool chained;			/* a later stage, polled inline */
 	bool async;			/* -EINPROGRESS returned: use the callback */
-	bool polled;			/* on queue->pending without interrupt */
-	bool desc_owned;		/* completion path must free the descriptor */
-	bool expired;			/* watchdog: past its deadline, not finished */
-	bool irq_missed;		/* watchdog: finished, interrupt missing */
 	u32 crc;			/* CRC of the input, from the compress */
 	u32 comp_len;			/* compressed length, checked by verify */
 	struct iaa_buf src;
@@ -257,12 +273,22 @@ static inline void iaa_queue_put(struct iaa_queue *q)
 		percpu_ref_put(&q->ref);
 }
 
+/* iaa_crypto_slot.c */
+int iaa_slots_init(struct iaa_queue *q);
+void iaa_slots_give_back(struct iaa_queue *q);
+void iaa_slots_free(struct iaa_queue *q);
+struct iaa_slot *iaa_slot_get(struct iaa_queue *q);
+void iaa_slot_put(struct iaa_queue *q, struct iaa_slot *slot);
+void iaa_slot_lose(struct iaa_slot *slot);
+void iaa_slot_clear_desc(struct iaa_slot *slot);
+unsigned int iaa_slots_busy(struct iaa_queue *q);
+
 /* iaa_crypto_wq_table.c */
 int iaa_wq_table_init(void);
 void iaa_wq_table_exit(void);
 void iaa_wq_table_rebuild(int going_cpu);
 void iaa_wq_table_rebuild_async(void);
-struct iaa_queue *iaa_wq_table_get(struct idxd_desc **descp, bool may_sleep);
+struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp, bool may_sleep);
 
 /* iaa_crypto_dma.c */
 bool iaa_req_fits_device(struct iaa_req *r);
@@ -272,6 +298,7 @@ void iaa_req_unmap(struct iaa_req *r, bool copy_out, unsigned int out_len);
 /* iaa_crypto_request.c */
 int iaa_req_execute(struct iaa_req *r);
 void iaa_queue_poll_fn(struct work_struct *work);
+void iaa_queue_watchdog_fn(struct work_struct *work);
 void iaa_irq_desc_complete(struct idxd_desc *desc,
 			   enum idxd_complete_type type, bool free_desc,
 			   void *ctx, u32 *status);

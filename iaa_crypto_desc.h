@@ -102,11 +102,16 @@ static inline __le32 iaa_aecs_code(u16 code, u8 len)
 			   FIELD_PREP(IAA_HUFF_LEN, len));
 }
 
-static inline void iaa_desc_set_completion(struct iax_hw_desc *hw,
-					   dma_addr_t compl_dma, bool irq)
+/*
+ * The record's address is the descriptor's own, written once when the wq is
+ * bound (iaa_crypto_slot.c). idxd fills the interrupt handle when asked for
+ * an interrupt; without one the field is cleared of an earlier use.
+ */
+static inline void iaa_desc_set_completion(struct iax_hw_desc *hw, bool irq)
 {
 	hw->flags |= IAA_DESC_FLAGS_BASE | (irq ? IDXD_OP_FLAG_RCI : 0);
-	hw->completion_addr = compl_dma;
+	if (!irq)
+		hw->int_handle = 0;
 }
 
 static inline void iaa_desc_set_compress(struct iax_hw_desc *hw,

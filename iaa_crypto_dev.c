@@ -81,15 +81,7 @@ static void iaa_queue_ref_release(struct percpu_ref *ref)
 
 static void iaa_queue_free(struct iaa_queue *q)
 {
-	struct device *dev = iaa_queue_dma_dev(q);
-	unsigned int i;
-
-	for (i = 0; q->slots && i < q->nr_slots; i++)
-		if (q->slots[i].bounce)
-			dma_free_coherent(dev, IAA_SLOT_AREA_BYTES,
-					  q->slots[i].bounce,
-					  q->slots[i].bounce_dma);
-	kfree(q->slots);
+	iaa_slots_free(q);
 	iaa_counters_free(&q->stats);
 	percpu_ref_exit(&q->ref);
 	kfree(q);
@@ -101,16 +93,14 @@ static struct iaa_queue *iaa_queue_alloc(struct idxd_wq *wq)
 	struct device *dev = &wq->idxd->pdev->dev;
 	int node = dev_to_node(dev);
 	struct iaa_queue *q;
-	unsigned int i;
 
 	q = kzalloc_node(sizeof(*q), GFP_KERNEL, node);
 	if (!q)
 		return ERR_PTR(-ENOMEM);
 
 	q->wq = wq;
-	spin_lock_init(&q->lock);
-	INIT_LIST_HEAD(&q->pending);
-	INIT_DELAYED_WORK(&q->poll, iaa_queue_poll_fn);
+	INIT_WORK(&q->poll, iaa_queue_poll_fn);
+	INIT_DELAYED_WORK(&q->watchdog, iaa_queue_watchdog_fn);
 	init_completion(&q->released);
 	if (percpu_ref_init(&q->ref, iaa_queue_ref_release, 0, GFP_KERNEL)) {
 		kfree(q);
@@ -120,22 +110,9 @@ static struct iaa_queue *iaa_queue_alloc(struct idxd_wq *wq)
 	if (iaa_counters_init(&q->stats))
 		goto nomem;
 
-	/*
-	 * One bounce area per descriptor, and the dynamic mode's counts and
-	 * AECS after it: they are never contended
-	 */
-	q->nr_slots = wq->num_descs;
-	q->slots = kcalloc_node(q->nr_slots, sizeof(*q->slots), GFP_KERNEL,
-				node);
-	if (!q->slots)
+	/* Every descriptor of the wq, and its memory */
+	if (iaa_slots_init(q))
 		goto nomem;
-	for (i = 0; i < q->nr_slots; i++) {
-		q->slots[i].bounce = dma_alloc_coherent(dev, IAA_SLOT_AREA_BYTES,
-							&q->slots[i].bounce_dma,
-							GFP_KERNEL);
-		if (!q->slots[i].bounce)
-			goto nomem;
-	}
 	return q;
 
 nomem:
@@ -150,6 +127,7 @@ static void iaa_queue_release_wq(struct iaa_queue *q)
 
 	mutex_lock(&wq->wq_lock);
 	__idxd_wq_quiesce(wq);
+	iaa_slots_give_back(q);
 	idxd_drv_disable_wq(wq);
 	mutex_unlock(&wq->wq_lock);
 
@@ -213,7 +191,8 @@ static void iaa_queue_retire(struct iaa_queue *q)
 	 */
 	wait_for_completion(&q->released);
 	synchronize_rcu();
-	cancel_delayed_work_sync(&q->poll);
+	cancel_work_sync(&q->poll);
+	cancel_delayed_work_sync(&q->watchdog);
 
 	iaa_queue_release_wq(q);
 	if (gone)

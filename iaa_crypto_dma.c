@@ -82,7 +82,7 @@ int iaa_req_map(struct iaa_req *r)
 {
 	struct acomp_req *areq = r->areq;
 	struct iaa_queue *q = r->queue;
-	struct iaa_slot *slot = &q->slots[r->desc->id];
+	struct iaa_slot *slot = r->slot;
 	struct device *dev = iaa_queue_dma_dev(q);
 	enum dma_data_direction ddir = DMA_FROM_DEVICE;
 	unsigned int dlen;

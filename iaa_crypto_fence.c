@@ -105,15 +105,13 @@ static bool iaa_fence_poll(struct idxd_desc *desc, u64 deadline,
 static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep)
 {
 	u64 deadline = ktime_get_ns() + IAA_FENCE_TIMEOUTS * iaa_timeout_ns();
+	struct iaa_slot *slot;
 	struct idxd_desc *desc;
 	bool drained;
 
-	/* The wq may be full of work: wait for a descriptor, within bounds */
-	for (;;) {
-		desc = idxd_alloc_desc(q->wq, IDXD_OP_NONBLOCK);
-		if (!IS_ERR(desc))
-			break;
-		if (PTR_ERR(desc) != -EAGAIN || ktime_get_ns() > deadline)
+	/* The wq may be full of work: wait for a slot, within bounds */
+	while (!(slot = iaa_slot_get(q))) {
+		if (ktime_get_ns() > deadline)
 			return false;
 		if (may_sleep)
 			usleep_range(10, 50);
@@ -122,18 +120,23 @@ static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep)
 	}
 
 	/* A record and nothing else: a drain writes no memory of its own */
+	desc = slot->desc;
+	iaa_slot_clear_desc(slot);
 	desc->iax_hw->opcode = IAX_OPCODE_DRAIN;
 	desc->iax_hw->flags = IDXD_OP_FLAG_CRAV | IDXD_OP_FLAG_RCR;
-	desc->iax_hw->completion_addr = desc->compl_dma;
+	memset(desc->iax_completion, 0, sizeof(*desc->iax_completion));
 	if (idxd_submit_desc(q->wq, desc)) {
-		idxd_free_desc(q->wq, desc);
+		iaa_slot_put(q, slot);
 		return false;
 	}
-	if (!iaa_fence_poll(desc, deadline, may_sleep))
-		return false;	/* the device may still write its record */
+	if (!iaa_fence_poll(desc, deadline, may_sleep)) {
+		/* The device may still write its record */
+		iaa_slot_lose(slot);
+		return false;
+	}
 	/* Only a drain that succeeded says everything ahead of it is done */
 	drained = desc->iax_completion->status == IAX_COMP_SUCCESS;
-	idxd_free_desc(q->wq, desc);
+	iaa_slot_put(q, slot);
 	return drained;
 }
 

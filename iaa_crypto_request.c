@@ -5,9 +5,10 @@
  *
  * Putting it on the device and noticing that it finished.
  *
- * Submission formats the descriptor, publishes the request in its slot and
- * writes the descriptor to the wq portal. How the end is noticed depends on
- * the transform's mode, but every way ends in iaa_req_done():
+ * Submission formats the descriptor of the request's slot, publishes the
+ * request in the slot's state word and writes the descriptor to the wq
+ * portal. How the end is noticed depends on the transform's mode, but every
+ * way ends in iaa_req_done():
  *
  *   sync	the submitter polls the completion record, up to the timeout.
  *		A submitter that may not sleep spins for at most
@@ -15,25 +16,47 @@
  *		IAA_HANDOVER_SPIN_NS, after which the poller takes the request
  *		over as in async mode (iaa_req_hand_over()). A request without
  *		a callback is always in this mode (iaa_crypto_alg.c);
- *   async	the request waits on the wq's pending list; the wq's poller
- *		work item polls the records of everything pending there;
+ *   async	the wq's poller scans the records of the slots in
+ *		IAA_SLOT_POLLED, spinning while requests keep ending, for
+ *		IAA_POLL_SPIN_NS after the last one, then sleeping between scans;
  *   async_irq	the descriptor asks for an interrupt; idxd's wq interrupt
- *		thread hands it to iaa_irq_desc_complete(). The poller then
- *		only acts as a watchdog for requests past their deadline: one
- *		whose record is written missed its interrupt and completes from
- *		the record (a verify stage, which would need the descriptor idxd
- *		still holds, ends as a timeout); the others timed out.
+ *		thread hands it to iaa_irq_desc_complete(). The wq's watchdog
+ *		ends requests past their deadline: one whose record is written
+ *		missed its interrupt and completes from the record (a verify
+ *		stage, which would need the descriptor idxd still holds, ends as
+ *		a timeout); the others timed out.
  *
  * The verify stage of a compress is always polled by whoever noticed the
  * end of the compress (submitter, poller or interrupt thread), right after
  * submitting it: it costs about one more device operation, less than another
  * interrupt or poller round trip.
  *
- * Whoever takes an asynchronous request off the pending list (under the
- * wq's lock) completes it, so a completion racing with the watchdog is
- * handled exactly once. A descriptor given up on by timeout is never
- * reused: it may still be in the device (iaa_crypto_fence.c keeps its late
- * writes out of the caller's memory).
+ * The state word. Each slot (one descriptor, iaa_crypto_slot.c) has one, and
+ * it alone says who may touch the slot and its request. An arrow marked
+ * "cas" is a compare-and-exchange, because another thread may take another
+ * arrow from the same state; the others are made by the slot's only owner.
+ * The word also counts the slot's uses, so a compare-and-exchange based on
+ * a reading of an earlier use fails.
+ *
+ *   FREE     -> BUSY      the submitter, taking the slot (iaa_slot_get())
+ *   BUSY     -> POLLED    the submitter (async), or a sync submitter handing
+ *                         the request over to the poller
+ *   BUSY     -> IRQ       the submitter (async_irq)
+ *   POLLED   -> BUSY      the poller: record written or deadline past  (cas)
+ *   IRQ      -> BUSY      idxd's interrupt thread                      (cas)
+ *   IRQ      -> HELD      the watchdog, past the deadline              (cas)
+ *   POLLED, IRQ -> BUSY   the submitter, when the portal write failed  (cas)
+ *   HELD     -> RETURNED  idxd's interrupt thread, late                (cas)
+ *   HELD     -> ORPHAN    the request's end                            (cas)
+ *   ORPHAN   -> FREE      idxd's interrupt thread, late                (cas)
+ *   BUSY, RETURNED -> FREE  the request's end
+ *   BUSY     -> LOST      the request's end after a timeout: the device may
+ *                         still run the descriptor, which is never reused
+ *
+ * Whoever moves a slot to BUSY or HELD ends its request, so a completion
+ * racing with the watchdog is handled exactly once, and nobody takes a lock
+ * on the way. iaa_crypto_fence.c keeps the late writes of a descriptor given
+ * up on by timeout out of the caller's memory.
  *
  * The end of a request: one path for every mode.
  *
@@ -54,6 +77,7 @@
  * A decompress never reports a device error: any failure on the device is
  * retried in software, whose verdict is final.
  */
+#include <linux/bitfield.h>
 #include <linux/bottom_half.h>
 #include <linux/delay.h>
 #include <linux/ktime.h>
@@ -75,15 +99,41 @@ static int iaa_req_finish(struct iaa_req *r, int err);
  * iaa_req_hand_over()).
  */
 #define IAA_HANDOVER_SPIN_NS	(2 * NSEC_PER_MSEC)
-/* Poller pacing while requests without interrupt are pending */
+/*
+ * The poller keeps scanning this long after the last request it ended, then
+ * sleeps between scans: a caller that submits its next request from the
+ * callback of the last one waits for the device, not for a timer.
+ */
+#define IAA_POLL_SPIN_NS	(20 * NSEC_PER_USEC)
 #define IAA_POLL_SLEEP_MIN_US	5
 #define IAA_POLL_SLEEP_MAX_US	20
 /* Inline polling reads the clock only once per this many record checks */
 #define IAA_POLL_CLOCK_EVERY	1024
 
-static struct iaa_slot *iaa_req_slot(struct iaa_req *r)
+static enum iaa_slot_state iaa_slot_st(u32 word)
 {
-	return &r->queue->slots[r->desc->id];
+	return FIELD_GET(IAA_SLOT_STATE, word);
+}
+
+/* @word, the same use of its slot, in state @st */
+static u32 iaa_slot_word(u32 word, enum iaa_slot_state st)
+{
+	return (word & IAA_SLOT_GEN) | st;
+}
+
+/* Move @slot from @seen, as read, to @st: false if someone moved it first */
+static bool iaa_slot_move(struct iaa_slot *slot, u32 seen,
+			  enum iaa_slot_state st)
+{
+	return atomic_cmpxchg(&slot->state, seen, iaa_slot_word(seen, st)) ==
+	       seen;
+}
+
+/* Publish a slot its owner has, and everything written before, as @st */
+static void iaa_slot_publish(struct iaa_slot *slot, enum iaa_slot_state st)
+{
+	atomic_set_release(&slot->state,
+			   iaa_slot_word(atomic_read(&slot->state), st));
 }
 
 static bool iaa_desc_finished(struct idxd_desc *desc)
@@ -97,34 +147,26 @@ static bool iaa_req_inline(const struct iaa_req *r)
 	return r->mode == IAA_WAIT_SYNC || r->chained;
 }
 
+/*
+ * Format the descriptor of @r's slot for its current stage. The slot keeps
+ * the fields that never change (iaa_crypto_slot.c); every stage writes all
+ * the others it uses, and clears the record.
+ */
 static void iaa_desc_build(struct iaa_req *r)
 {
-	struct idxd_desc *desc = r->desc;
+	struct idxd_desc *desc = r->slot->desc;
 	struct iax_hw_desc *hw = desc->iax_hw;
-
-	/*
-	 * idxd_alloc_desc() hands out a cleared descriptor and record; only
-	 * a later stage has to start clean again.
-	 */
-	if (r->chained) {
-		u32 pasid = hw->pasid;
-
-		memset(hw, 0, sizeof(*hw));
-		hw->pasid = pasid;
-		memset(desc->iax_completion, 0,
-		       sizeof(*desc->iax_completion));
-	}
 
 	switch (r->op) {
 	case IAA_OP_STATS:
 		iaa_desc_set_stats(hw, r->src.dma, r->src.len,
-				   iaa_dyn_stats_dma(iaa_req_slot(r)));
+				   iaa_dyn_stats_dma(r->slot));
 		break;
 	case IAA_OP_COMPRESS:
 		iaa_desc_set_compress(hw, r->src.dma, r->src.len,
 				      r->dst.dma, r->dst.len,
 				      r->dyn_aecs ?
-				      iaa_dyn_aecs_dma(iaa_req_slot(r)) :
+				      iaa_dyn_aecs_dma(r->slot) :
 				      r->queue->accel->aecs_dma);
 		break;
 	case IAA_OP_DECOMPRESS:
@@ -137,99 +179,104 @@ static void iaa_desc_build(struct iaa_req *r)
 					r->src.dma, r->src.len, true);
 		break;
 	}
-	iaa_desc_set_completion(hw, desc->compl_dma,
+	iaa_desc_set_completion(hw,
 				!iaa_req_inline(r) && r->mode == IAA_WAIT_IRQ);
+	memset(desc->iax_completion, 0, sizeof(*desc->iax_completion));
+}
+
+/*
+ * Make sure @q's poller scans soon: not needed while it runs, since it looks
+ * once more after it says it stops.
+ */
+static void iaa_queue_kick(struct iaa_queue *q)
+{
+	/* The state word before @polling: pairs with iaa_queue_poll_fn() */
+	smp_mb();
+	if (!READ_ONCE(q->polling))
+		queue_work(iaa_poll_wq, &q->poll);
 }
 
 /**
  * iaa_req_launch - submit the current stage of @r to its wq
- * @r: request owning a descriptor of r->queue, buffers mapped
+ * @r: request owning a slot of r->queue (IAA_SLOT_BUSY), buffers mapped
  *
- * An asynchronous request is on the wq's pending list, with its slot
- * pointing at it, before the portal write; its deadline is armed only once
- * the device has it. Everyone who takes a request off the list does so under
- * q->lock, so "on the list" and "slot points at it" always go together.
- * A stage polled inline (sync mode, verify) is not on the list: its poller
- * keeps the deadline.
+ * A stage polled inline (sync mode, verify) keeps its slot BUSY: nobody
+ * else looks at it. Otherwise the slot goes to POLLED or IRQ, with its
+ * deadline, before the portal write: from then on the poller, idxd's
+ * interrupt thread or the watchdog may end @r at any moment.
  *
- * Return: 0 once submitted (an asynchronous request may then complete at any
- * moment), or an error with the descriptor still owned by @r.
+ * Return: 0 once submitted, or an error with the slot still BUSY (@r's).
  */
 static int iaa_req_launch(struct iaa_req *r)
 {
-	bool polled = r->mode == IAA_WAIT_ASYNC;
-	struct iaa_slot *slot = iaa_req_slot(r);
+	struct iaa_slot *slot = r->slot;
 	struct iaa_queue *q = r->queue;
-	struct idxd_desc *desc = r->desc;
-	unsigned long flags;
+	enum iaa_slot_state st;
+	u32 word;
 	int ret;
 
 	iaa_desc_build(r);
-	r->desc_owned = true;
 	if (iaa_latency_stats_on())
 		r->stage_ns = local_clock();
 
 	if (iaa_req_inline(r))
-		return idxd_submit_desc(q->wq, desc);
+		return idxd_submit_desc(q->wq, slot->desc);
 
-	/*
-	 * The deadline counts from before the portal write: set afterwards, it
-	 * would need the lock a second time, against a completion racing it
-	 */
-	r->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
-	r->polled = polled;
-	/* @q must outlive a completion of @r racing with the code below */
+	st = r->mode == IAA_WAIT_ASYNC ? IAA_SLOT_POLLED : IAA_SLOT_IRQ;
+	slot->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
+	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
+	word = iaa_slot_word(atomic_read(&slot->state), st);
+	iaa_slot_publish(slot, st);
 
-	spin_lock_irqsave(&q->lock, flags);
-	slot->owner = r;
-	list_add_tail(&r->pending_link, &q->pending);
-	q->nr_polled += polled;
-	spin_unlock_irqrestore(&q->lock, flags);
-	if (polled)
-		mod_delayed_work(iaa_poll_wq, &q->poll, 0);
-
-	ret = idxd_submit_desc(q->wq, desc);
-
+	ret = idxd_submit_desc(q->wq, slot->desc);
 	if (ret) {
-		spin_lock_irqsave(&q->lock, flags);
-		if (slot->owner == r) {
-			slot->owner = NULL;
-			list_del(&r->pending_link);
-			q->nr_polled -= polled;
-		}
-		spin_unlock_irqrestore(&q->lock, flags);
-	}
-
-	if (!ret && !polled)
-		queue_delayed_work(iaa_poll_wq, &q->poll,
+		/*
+		 * Never on the device. Only a deadline, long past by now
+		 * only if this thread was stalled, lets anyone else end it:
+		 * then they do (a timeout).
+		 */
+		if (!iaa_slot_move(slot, word, IAA_SLOT_BUSY))
+			ret = 0;
+	} else if (st == IAA_SLOT_POLLED) {
+		iaa_queue_kick(q);
+	} else {
+		queue_delayed_work(iaa_poll_wq, &q->watchdog,
 				   nsecs_to_jiffies(iaa_timeout_ns()) + 1);
+	}
 	percpu_ref_put(&q->ref);
 	return ret;
 }
 
-/* End of the hardware part of @r: descriptor, load and wq reference */
-static void iaa_req_release_hw(struct iaa_req *r)
+/*
+ * End of the hardware part of @r: its slot, and its reference on the wq.
+ * @lost: the slot's stage timed out, and the device may still run it.
+ */
+static void iaa_req_release_hw(struct iaa_req *r, bool lost)
 {
 	struct iaa_queue *q = r->queue;
+	struct iaa_slot *slot = r->slot;
+	u32 word = atomic_read(&slot->state);
 
-	if (r->irq_missed) {
-		struct iaa_slot *slot = iaa_req_slot(r);
-		unsigned long flags;
-
-		/* Recycle it here if idxd handed it back meanwhile */
-		spin_lock_irqsave(&q->lock, flags);
-		slot->claimed = false;
-		r->desc_owned = slot->returned;
-		slot->returned = false;
-		spin_unlock_irqrestore(&q->lock, flags);
-		r->irq_missed = false;
+	switch (iaa_slot_st(word)) {
+	case IAA_SLOT_HELD:
+		/* idxd hands the descriptor back later, or has just done so */
+		if (iaa_slot_move(slot, word, IAA_SLOT_ORPHAN))
+			break;
+		iaa_slot_put(q, slot);
+		break;
+	case IAA_SLOT_RETURNED:
+		iaa_slot_put(q, slot);
+		break;
+	default:
+		if (lost)
+			iaa_slot_lose(slot);
+		else
+			iaa_slot_put(q, slot);
+		break;
 	}
-	if (r->desc_owned)
-		idxd_free_desc(q->wq, r->desc);
-	r->desc = NULL;
+	r->slot = NULL;
 	r->queue = NULL;
-	atomic_dec(&q->inflight);
 	iaa_queue_put(q);
 }
 
@@ -243,10 +290,11 @@ static void iaa_req_release_hw(struct iaa_req *r)
  */
 static int iaa_desc_poll_for(struct iaa_req *r, u64 wait_ns, bool may_sleep)
 {
+	struct idxd_desc *desc = r->slot->desc;
 	unsigned int spins = 0;
 	u64 now, deadline = 0;
 
-	while (!iaa_desc_finished(r->desc)) {
+	while (!iaa_desc_finished(desc)) {
 		if (++spins % IAA_POLL_CLOCK_EVERY) {
 			cpu_relax();
 			continue;
@@ -256,16 +304,11 @@ static int iaa_desc_poll_for(struct iaa_req *r, u64 wait_ns, bool may_sleep)
 			deadline = now + wait_ns;
 		else if (now > deadline)
 			/* a last look: the record may have come meanwhile */
-			return iaa_desc_finished(r->desc) ? 0 : -ETIMEDOUT;
+			return iaa_desc_finished(desc) ? 0 : -ETIMEDOUT;
 		if (may_sleep)
 			cond_resched();
 	}
 	return 0;
-}
-
-static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
-{
-	return iaa_desc_poll_for(r, iaa_wait_ns(may_sleep), may_sleep);
 }
 
 /*
@@ -278,24 +321,18 @@ static int iaa_desc_poll(struct iaa_req *r, bool may_sleep)
  */
 static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
 {
-	struct iaa_slot *slot = iaa_req_slot(r);
+	struct iaa_slot *slot = r->slot;
 	struct iaa_queue *q = r->queue;
 	u64 tmo = iaa_timeout_ns();
-	unsigned long flags;
 
 	r->async = true;
-	r->polled = true;
-	r->deadline_ns = ktime_get_ns() + (tmo > spun_ns ? tmo - spun_ns : 0);
+	slot->deadline_ns = ktime_get_ns() + (tmo > spun_ns ? tmo - spun_ns : 0);
 	iaa_stat_inc(IAA_STAT_HANDED_OVER);
-	/* @q must outlive a completion of @r racing with the code below */
+	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
-	spin_lock_irqsave(&q->lock, flags);
-	slot->owner = r;
-	list_add_tail(&r->pending_link, &q->pending);
-	q->nr_polled++;
-	spin_unlock_irqrestore(&q->lock, flags);
+	iaa_slot_publish(slot, IAA_SLOT_POLLED);
 	/* @r may be complete and gone from here on */
-	mod_delayed_work(iaa_poll_wq, &q->poll, 0);
+	iaa_queue_kick(q);
 	percpu_ref_put(&q->ref);
 	return -EINPROGRESS;
 }
@@ -304,27 +341,22 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
  * Poll the stage of @r just submitted: for a caller that may not sleep but
  * has a callback, only briefly before the poller takes it over.
  *
- * Return: 0 or -ETIMEDOUT, with r->desc_owned set accordingly, or
- * -EINPROGRESS once handed over (@r may then be gone).
+ * Return: 0 or -ETIMEDOUT, or -EINPROGRESS once handed over (@r may then be
+ * gone).
  */
 static int iaa_req_poll_stage(struct iaa_req *r, bool may_sleep)
 {
-	int err;
-
 	if (!may_sleep && r->areq->base.complete) {
-		err = iaa_desc_poll_for(r, IAA_HANDOVER_SPIN_NS, false);
-		if (err)
+		if (iaa_desc_poll_for(r, IAA_HANDOVER_SPIN_NS, false))
 			return iaa_req_hand_over(r, IAA_HANDOVER_SPIN_NS);
-	} else {
-		err = iaa_desc_poll(r, may_sleep);
+		return 0;
 	}
-	r->desc_owned = !err;
-	return err;
+	return iaa_desc_poll_for(r, iaa_wait_ns(may_sleep), may_sleep);
 }
 
 /**
  * iaa_req_settle - finish @r after the end of its current stage
- * @r: the request
+ * @r: the request, its slot BUSY or HELD for the caller
  * @err: as for iaa_req_done()
  * @may_sleep: the caller allows rescheduling while polling
  *
@@ -353,15 +385,6 @@ static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 	}
 }
 
-static int iaa_req_wait_sync(struct iaa_req *r, bool may_sleep)
-{
-	int err = iaa_req_poll_stage(r, may_sleep);
-
-	if (err == -EINPROGRESS)
-		return err;
-	return iaa_req_settle(r, err, may_sleep);
-}
-
 /**
  * iaa_req_execute - run a validated request, on the device if possible
  * @r: the request
@@ -373,17 +396,15 @@ int iaa_req_execute(struct iaa_req *r)
 {
 	bool may_sleep = r->areq->base.flags & CRYPTO_TFM_REQ_MAY_SLEEP;
 	enum iaa_wait_mode mode = r->mode;
-	struct idxd_desc *desc;
 	int ret;
 
 	if (!iaa_req_fits_device(r))
 		return iaa_req_software(r);
 
-	r->queue = iaa_wq_table_get(&desc, may_sleep);
+	r->queue = iaa_wq_table_get(&r->slot, may_sleep);
 	if (!r->queue)
 		return iaa_req_software(r);
-	r->desc = desc;
-	r->desc_owned = true;
+	r->slot->req = r;
 
 	ret = iaa_req_map(r);
 	if (ret)
@@ -395,141 +416,174 @@ int iaa_req_execute(struct iaa_req *r)
 		/* An async request may be complete and gone already */
 		if (mode != IAA_WAIT_SYNC)
 			return -EINPROGRESS;
-		return iaa_req_wait_sync(r, may_sleep);
+		ret = iaa_req_poll_stage(r, may_sleep);
+		if (ret == -EINPROGRESS)
+			return ret;
+		return iaa_req_settle(r, ret, may_sleep);
 	}
 	r->async = false;
 	iaa_req_unmap(r, false, 0);
 software:
-	iaa_req_release_hw(r);
+	iaa_req_release_hw(r, false);
 	return iaa_req_software(r);
 }
 
 /*
- * Take every request of @q that can be completed now off the pending list:
- * polled ones whose record is written, and any past its deadline.
+ * End every request of @q whose slot is in @st and can be ended now: in
+ * POLLED, those whose record is written; in either, those past their
+ * deadline, which for IRQ means the watchdog takes them (HELD).
+ *
+ * Return: how many ended; *@left: how many stay in @st, *@next: the earliest
+ * deadline among those.
  */
-static unsigned int iaa_queue_reap(struct iaa_queue *q, struct list_head *done,
-				   unsigned int *nr_polled, u64 *next_deadline)
+static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
+				   unsigned int *left, u64 *next)
 {
-	struct iaa_req *r, *tmp;
-	unsigned int reaped = 0;
-	unsigned long flags;
-	u64 now = ktime_get_ns();
+	unsigned int i, ended = 0;
+	u64 now = 0;
 
-	*next_deadline = U64_MAX;
+	*left = 0;
+	*next = U64_MAX;
+	for (i = 0; i < q->nr_slots; i++) {
+		struct iaa_slot *slot = &q->slots[i];
+		u32 word = atomic_read_acquire(&slot->state);
+		u64 deadline;
+		bool finished;
 
-	spin_lock_irqsave(&q->lock, flags);
-	list_for_each_entry_safe(r, tmp, &q->pending, pending_link) {
-		bool finished = iaa_desc_finished(r->desc);
-
-		if (!(finished && r->polled) && now < r->deadline_ns) {
-			*next_deadline = min(*next_deadline, r->deadline_ns);
+		if (iaa_slot_st(word) != st)
 			continue;
+		/* Of this use of the slot, unless the exchange below fails */
+		finished = iaa_desc_finished(slot->desc);
+		deadline = READ_ONCE(slot->deadline_ns);
+		if (!finished || st != IAA_SLOT_POLLED) {
+			if (!now)
+				now = ktime_get_ns();
+			if (now < deadline) {
+				(*left)++;
+				*next = min(*next, deadline);
+				continue;
+			}
 		}
 
-		iaa_req_slot(r)->owner = NULL;
-		iaa_req_slot(r)->claimed = finished && !r->polled;
-		list_move_tail(&r->pending_link, done);
-		q->nr_polled -= r->polled;
+		if (!iaa_slot_move(slot, word, st == IAA_SLOT_POLLED ?
+					       IAA_SLOT_BUSY : IAA_SLOT_HELD))
+			continue;	/* ended by someone else */
+		ended++;
 		/*
-		 * Past its deadline with its record written, a descriptor
-		 * that asked for an interrupt lost it (or the interrupt is
-		 * very late): its result stands, but idxd still tracks the
-		 * descriptor and recycles it when it handles it.
+		 * Past its deadline with its record written, a descriptor that
+		 * asked for an interrupt lost it (or the interrupt is very
+		 * late): its result stands.
 		 */
-		r->expired = !finished;
-		r->desc_owned = finished && r->polled;
-		r->irq_missed = finished && !r->polled;
-		reaped++;
+		if (finished && st == IAA_SLOT_IRQ)
+			dev_warn_ratelimited(wq_confdev(q->wq),
+					     "descriptor completed without its interrupt within %llu ms\n",
+					     div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+		iaa_req_settle(slot->req, finished ? 0 : -ETIMEDOUT, true);
 	}
-	*nr_polled = q->nr_polled;
-	spin_unlock_irqrestore(&q->lock, flags);
-
-	return reaped;
+	return ended;
 }
 
-/* The per-wq poller (async) and deadline watchdog (async and async_irq) */
+static bool iaa_queue_any(struct iaa_queue *q, enum iaa_slot_state st)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_slots; i++)
+		if (iaa_slot_st(atomic_read(&q->slots[i].state)) == st)
+			return true;
+	return false;
+}
+
+/* The per-wq poller: ends the requests in POLLED (async mode) */
 void iaa_queue_poll_fn(struct work_struct *work)
 {
-	struct iaa_queue *q = container_of(to_delayed_work(work),
-					   struct iaa_queue, poll);
-	unsigned int reaped, nr_polled;
-	struct iaa_req *r, *tmp;
-	u64 next;
+	struct iaa_queue *q = container_of(work, struct iaa_queue, poll);
+	unsigned int left;
+	u64 next, idle_since = 0;
 
+	WRITE_ONCE(q->polling, true);
 	for (;;) {
-		LIST_HEAD(done);
-
-		reaped = iaa_queue_reap(q, &done, &nr_polled, &next);
-
-		list_for_each_entry_safe(r, tmp, &done, pending_link) {
-			list_del(&r->pending_link);
-			if (r->irq_missed)
-				dev_warn_ratelimited(wq_confdev(q->wq),
-						     "descriptor completed without its interrupt within %llu ms\n",
-						     div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
-			iaa_req_settle(r, r->expired ? -ETIMEDOUT : 0, true);
-		}
-
-		if (nr_polled) {
-			if (reaped)
-				cond_resched();
-			else
-				usleep_range(IAA_POLL_SLEEP_MIN_US,
-					     IAA_POLL_SLEEP_MAX_US);
+		if (iaa_queue_scan(q, IAA_SLOT_POLLED, &left, &next)) {
+			idle_since = 0;
+			cond_resched();
 			continue;
 		}
-
-		/* Only interrupt-driven requests left: wake at the next deadline */
-		if (next != U64_MAX) {
-			u64 now = ktime_get_ns();
-
-			queue_delayed_work(iaa_poll_wq, &q->poll,
-					   nsecs_to_jiffies(next > now ? next - now : 0) + 1);
+		if (!left) {
+			WRITE_ONCE(q->polling, false);
+			/* @polling before the states: pairs with iaa_queue_kick() */
+			smp_mb();
+			if (!iaa_queue_any(q, IAA_SLOT_POLLED))
+				return;
+			WRITE_ONCE(q->polling, true);
+			continue;
 		}
-		return;
+		if (!idle_since)
+			idle_since = ktime_get_ns();
+		if (ktime_get_ns() - idle_since < IAA_POLL_SPIN_NS)
+			cpu_relax();
+		else
+			usleep_range(IAA_POLL_SLEEP_MIN_US,
+				     IAA_POLL_SLEEP_MAX_US);
 	}
+}
+
+/* The per-wq watchdog: ends the requests in IRQ past their deadline */
+void iaa_queue_watchdog_fn(struct work_struct *work)
+{
+	struct iaa_queue *q = container_of(to_delayed_work(work),
+					   struct iaa_queue, watchdog);
+	unsigned int left;
+	u64 next, now;
+
+	iaa_queue_scan(q, IAA_SLOT_IRQ, &left, &next);
+	if (!left)
+		return;
+	now = ktime_get_ns();
+	queue_delayed_work(iaa_poll_wq, &q->watchdog,
+			   nsecs_to_jiffies(next > now ? next - now : 0) + 1);
 }
 
 /*
  * idxd's desc_complete hook: a descriptor submitted with an interrupt request
- * completed, or idxd aborted it. @free_desc tells whether the descriptor is
- * ours to free.
+ * completed, or idxd aborted it. Every descriptor of the wq is the driver's
+ * from bind to unbind, so @free_desc says nothing the state word does not.
  */
 void iaa_irq_desc_complete(struct idxd_desc *desc,
 			   enum idxd_complete_type type, bool free_desc,
 			   void *ctx, u32 *status)
 {
 	struct iaa_queue *q = idxd_wq_get_private(desc->wq);
-	struct iaa_req *r = NULL;
 	struct iaa_slot *slot;
-	unsigned long flags;
+	u32 word;
 
-	if (q) {
-		slot = &q->slots[desc->id];
-		spin_lock_irqsave(&q->lock, flags);
-		r = slot->owner;
-		if (r) {
-			slot->owner = NULL;
-			list_del(&r->pending_link);
-			q->nr_polled -= r->polled;
-		} else if (slot->claimed) {
-			/* The watchdog still completes a request from it */
-			slot->returned = free_desc;
-			free_desc = false;
-		}
-		spin_unlock_irqrestore(&q->lock, flags);
-	}
-	if (!r) {
-		/* Given up on by the watchdog earlier: just recycle it */
-		if (free_desc)
-			idxd_free_desc(desc->wq, desc);
+	if (!q)
 		return;
+	slot = &q->slots[desc->id];
+	for (;;) {
+		word = atomic_read(&slot->state);
+		switch (iaa_slot_st(word)) {
+		case IAA_SLOT_IRQ:
+			if (!iaa_slot_move(slot, word, IAA_SLOT_BUSY))
+				continue;
+			/* From idxd's wq interrupt thread or one of its works */
+			iaa_req_settle(slot->req, type == IDXD_COMPLETE_ABORT ?
+					       -ECANCELED : 0, false);
+			return;
+		case IAA_SLOT_HELD:
+			/* The watchdog is ending its request */
+			if (!iaa_slot_move(slot, word, IAA_SLOT_RETURNED))
+				continue;
+			return;
+		case IAA_SLOT_ORPHAN:
+			/* Given up on earlier: back into use */
+			if (!iaa_slot_move(slot, word, IAA_SLOT_BUSY))
+				continue;
+			iaa_slot_put(q, slot);
+			return;
+		default:
+			/* Nothing of ours waits for it */
+			return;
+		}
 	}
-
-	/* From idxd's wq interrupt thread or one of its work items */
-	r->desc_owned = free_desc;
-	iaa_req_settle(r, type == IDXD_COMPLETE_ABORT ? -ECANCELED : 0, false);
 }
 
 /*
@@ -671,7 +725,7 @@ static int iaa_req_software(struct iaa_req *r)
 static int iaa_req_chain(struct iaa_req *r, enum iaa_op op)
 {
 	/* A descriptor idxd still holds (interrupt missed) cannot be reused */
-	if (!r->desc_owned)
+	if (iaa_slot_st(atomic_read(&r->slot->state)) != IAA_SLOT_BUSY)
 		return -ETIMEDOUT;
 
 	r->op = op;
@@ -703,7 +757,7 @@ static void iaa_req_stage_time(struct iaa_req *r, enum iaa_stat stat)
 static int iaa_req_stats_done(struct iaa_req *r)
 {
 	iaa_req_stage_time(r, IAA_STAT_DYN_PASS1_NS);
-	switch (iaa_dyn_plan(iaa_req_slot(r), r->queue->accel->aecs,
+	switch (iaa_dyn_plan(r->slot, r->queue->accel->aecs,
 			     r->src.len, r->dst.len)) {
 	case IAA_DYN_DYNAMIC:
 		r->dyn_aecs = true;
@@ -728,7 +782,7 @@ static int iaa_req_stats_done(struct iaa_req *r)
  */
 static int iaa_req_done(struct iaa_req *r, int forced_err)
 {
-	const struct iax_completion_record *cr = r->desc->iax_completion;
+	const struct iax_completion_record *cr = r->slot->desc->iax_completion;
 	const struct iaa_status_info *info = NULL;
 	struct acomp_req *areq = r->areq;
 	struct iaa_queue *q = r->queue;
@@ -817,7 +871,8 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 		iaa_counters_add(&q->stats, true, err ? 0 : out);
 		iaa_counters_add(&q->accel->stats, true, err ? 0 : out);
 	}
-	iaa_req_release_hw(r);
+	/* A descriptor given up on by timeout may still be on the device */
+	iaa_req_release_hw(r, forced_err == -ETIMEDOUT);
 
 	/* A decompress the device could not do is done in software */
 	if (err && r->op == IAA_OP_DECOMPRESS && !IAA_TEST_NO_FALLBACK)

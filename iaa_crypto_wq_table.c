@@ -304,25 +304,23 @@ void iaa_wq_table_rebuild_async(void)
 	queue_work(system_wq, &iaa_table_work);
 }
 
-/* Claim a free descriptor of @q without waiting, and pin @q for the request */
-static bool iaa_queue_claim(struct iaa_queue *q, struct idxd_desc **descp,
+/* Claim a free slot of @q without waiting, and pin @q for the request */
+static bool iaa_queue_claim(struct iaa_queue *q, struct iaa_slot **slotp,
 			    bool *busy)
 {
-	struct idxd_desc *desc;
+	struct iaa_slot *slot;
 
 	if (!iaa_queue_usable(q) || !iaa_queue_tryget(q))
 		return false;
 
-	desc = idxd_alloc_desc(q->wq, IDXD_OP_NONBLOCK);
-	if (IS_ERR(desc)) {
-		if (PTR_ERR(desc) == -EAGAIN)
-			*busy = true;
+	slot = iaa_slot_get(q);
+	if (!slot) {
+		*busy = true;
 		iaa_queue_put(q);
 		return false;
 	}
 
-	atomic_inc(&q->inflight);
-	*descp = desc;
+	*slotp = slot;
 	return true;
 }
 
@@ -331,7 +329,7 @@ static struct iaa_queue *iaa_table_reroute(struct iaa_wq_table *t,
 					   unsigned int first,
 					   unsigned int count,
 					   struct iaa_queue *skip,
-					   struct idxd_desc **descp, bool *busy)
+					   struct iaa_slot **slotp, bool *busy)
 {
 	struct iaa_queue *q, *best = NULL;
 	unsigned int i, load, best_load = UINT_MAX;
@@ -340,7 +338,7 @@ static struct iaa_queue *iaa_table_reroute(struct iaa_wq_table *t,
 		q = t->queue[i];
 		if (q == skip || !iaa_queue_usable(q))
 			continue;
-		load = atomic_read(&q->inflight);
+		load = iaa_slots_busy(q);
 		if (load < best_load) {
 			best = q;
 			best_load = load;
@@ -348,19 +346,19 @@ static struct iaa_queue *iaa_table_reroute(struct iaa_wq_table *t,
 	}
 	if (!best)
 		return NULL;
-	if (iaa_queue_claim(best, descp, busy))
+	if (iaa_queue_claim(best, slotp, busy))
 		return best;
 
 	/* Raced with other submitters: take any wq with room */
 	for (i = first; i < first + count; i++) {
 		q = t->queue[i];
-		if (q != skip && q != best && iaa_queue_claim(q, descp, busy))
+		if (q != skip && q != best && iaa_queue_claim(q, slotp, busy))
 			return q;
 	}
 	return NULL;
 }
 
-static struct iaa_queue *iaa_table_try(struct idxd_desc **descp, bool *busy)
+static struct iaa_queue *iaa_table_try(struct iaa_slot **slotp, bool *busy)
 {
 	struct iaa_queue *q = NULL, *alt = NULL;
 	const struct iaa_cpu_slice *s;
@@ -376,13 +374,13 @@ static struct iaa_queue *iaa_table_try(struct idxd_desc **descp, bool *busy)
 	if (s->count) {
 		pick = this_cpu_inc_return(iaa_rr) % s->count;
 		q = t->queue[s->first + pick];
-		if (iaa_queue_claim(q, descp, busy))
+		if (iaa_queue_claim(q, slotp, busy))
 			goto out;
 		alt = iaa_table_reroute(t, s->group_first, s->group_count, q,
-					descp, busy);
+					slotp, busy);
 	}
 	if (!alt)
-		alt = iaa_table_reroute(t, 0, t->nr_queues, q, descp, busy);
+		alt = iaa_table_reroute(t, 0, t->nr_queues, q, slotp, busy);
 	if (alt && q)
 		iaa_stat_inc(IAA_STAT_REROUTED);
 	q = alt;
@@ -392,8 +390,8 @@ out:
 }
 
 /**
- * iaa_wq_table_get - pick a wq and a descriptor for a request on this CPU
- * @descp: the descriptor, allocated from the returned wq
+ * iaa_wq_table_get - pick a wq and a slot of it for a request on this CPU
+ * @slotp: the slot, taken from the returned wq
  * @may_sleep: the caller allows rescheduling while every wq is full
  *
  * While every wq is full the caller waits, for at most iaa_wait_ns(): the
@@ -403,7 +401,7 @@ out:
  * (iaa_queue_put()), or NULL when no wq can take the request: none bound or
  * usable, or every wq stayed full for that whole wait.
  */
-struct iaa_queue *iaa_wq_table_get(struct idxd_desc **descp, bool may_sleep)
+struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp, bool may_sleep)
 {
 	struct iaa_queue *q;
 	u64 deadline = 0;
@@ -411,7 +409,7 @@ struct iaa_queue *iaa_wq_table_get(struct idxd_desc **descp, bool may_sleep)
 
 	for (;;) {
 		busy = false;
-		q = iaa_table_try(descp, &busy);
+		q = iaa_table_try(slotp, &busy);
 		if (q || !busy)
 			return q;
 
