@@ -72,14 +72,17 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 	    iaa_dyn_wants_stats(areq->slen))
 		op = IAA_OP_STATS;
 
-	*r = (struct iaa_req) {
-		.areq = areq,
-		.op = op,
-		.mode = areq->base.complete ? ctx->mode : IAA_WAIT_SYNC,
-		.verify = ctx->verify,
-		.dynamic = ctx->dynamic,
-		.start_ns = iaa_latency_stats_on() ? local_clock() : 0,
-	};
+	/* What every path reads before writing; the rest is set on the way */
+	r->areq = areq;
+	r->op = op;
+	r->mode = areq->base.complete ? ctx->mode : IAA_WAIT_SYNC;
+	r->verify = ctx->verify;
+	r->dynamic = ctx->dynamic;
+	r->dyn_aecs = false;
+	r->chained = false;
+	r->async = false;
+	r->stage_ns = 0;
+	r->start_ns = iaa_latency_stats_on() ? local_clock() : 0;
 
 	return iaa_req_execute(r);
 }
