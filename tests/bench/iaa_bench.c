@@ -4,6 +4,7 @@
  *
  *   insmod iaa_bench.ko alg=NAME [corpus=/data/corpus.bin] [passes=3] [warmup=1] [tput_ops=0]
  *                       [tput_all=1] [tag=bench] [timeout_ms=10000] [cpu=0] [check=1]
+ *                       [qd=D,D,..] [qd_ops=1000] [qd_batch=1]
  *
  *   alg         acomp algorithm or driver name (deflate-iaa, deflate-scomp, lz4, ...)
  *   corpus      a file of N * 4096 bytes: the pages
@@ -20,18 +21,26 @@
  *   cpu         the CPU of the latency thread and of the single-thread throughput run
  *   check       compare every decompression with its page (0: for the null algorithm of
  *               null_acomp.c, which produces no data)
+ *   qd          queue depths (1..128; none: no such phases). For each depth, one kthread (on
+ *               @cpu) keeps that many asynchronous requests outstanding over the corpus, a
+ *               compress phase then a decompress phase of qd_ops requests each: first as a
+ *               sliding window, each request's callback submitting the next one (at depth 1:
+ *               a caller resubmitting from its callback), then (qd_batch) in batches, the
+ *               thread submitting D requests, then waiting for all D to end. Requests carry
+ *               no CRYPTO_TFM_REQ_MAY_SLEEP (callbacks submit too). Every end is checked
+ *               against preparation (status, length), one in 16 byte for byte
  *
  * Requests are zswap's: a single page in, a destination of two pages with dlen = PAGE_SIZE
  * (a page that does not fit is "incompressible" and zswap stores it elsewhere); decompress
  * from a buffer of exactly the compressed length into a page with dlen = PAGE_SIZE. One
- * request is outstanding per thread.
+ * request is outstanding per thread, except in the queue-depth phases.
  *
  * Everything runs in module init; the results stay in /sys/kernel/debug/iaa_bench/result
  * until rmmod. Init fails only for invalid parameters or a corpus that cannot be read;
  * errors during the run are counted in the results (the "end" line).
  *
  * Results, one record a line, fields KEY=VALUE:
- *   run tag= alg= driver= pages= passes= warmup= tput_ops= cpus=
+ *   run tag= alg= driver= pages= passes= warmup= tput_ops= cpus= qd_ops=
  *   page i= c= [cfull=] [cerr=] cl=NS,NS,.. dl=NS,NS,..   (latency, one line a page)
  *        c: compressed length with dlen = PAGE_SIZE, 0 if it did not fit; then cerr is
  *        that errno and cfull the length into two pages (0 if that failed too);
@@ -42,6 +51,8 @@
  *   tput op=comp|decomp threads= ops= ns= busy_ns=
  *        ns: from the start of the phase to the end of its last thread; busy_ns: the
  *        non-idle time of all online CPUs during the phase (get_cpu_idle_time_us)
+ *   qd op=comp|decomp pattern=window|batch depth= ops= ns= busy_ns= errors= mismatches=
+ *        ns: from the first submission to the end of the last request; busy_ns as for tput
  *   end errors= mismatches= timeouts= incompressible= aborted=
  */
 
@@ -107,6 +118,20 @@ MODULE_PARM_DESC(cpu, "CPU of the latency and single-thread throughput runs");
 static bool check = true;
 module_param(check, bool, 0444);
 MODULE_PARM_DESC(check, "compare decompressions with their pages (0: null algorithm)");
+
+#define QD_MAX		128	/* the descriptors of a whole device's wq space */
+static uint qd[8];
+static int nr_qd;
+module_param_array(qd, uint, &nr_qd, 0444);
+MODULE_PARM_DESC(qd, "queue depths of the queue-depth phases, e.g. 1,2,4,8 (none: no phases)");
+
+static uint qd_ops = 1000;
+module_param(qd_ops, uint, 0444);
+MODULE_PARM_DESC(qd_ops, "requests per queue-depth phase");
+
+static bool qd_batch = true;
+module_param(qd_batch, bool, 0444);
+MODULE_PARM_DESC(qd_batch, "queue depth also in batches: submit all, then collect");
 
 #define RESULT_SIZE	(512 * 1024)
 #define DST_SIZE	(2 * PAGE_SIZE)
@@ -599,6 +624,309 @@ out:
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Queue depth: one thread keeps @depth asynchronous requests outstanding                    */
+
+struct qd_run;
+
+/* One request of a queue-depth phase, with its buffers */
+struct qd_slot {
+	struct qd_run *q;
+	struct acomp_req *req;
+	struct scatterlist sin, sout;
+	void *dst;		/* DST_SIZE */
+	void *out;		/* PAGE_SIZE */
+	unsigned int page;	/* the corpus page of the request in flight */
+	unsigned int seq;	/* its number in the phase */
+};
+
+struct qd_run {
+	struct bench *b;
+	struct qd_slot *slot;
+	unsigned int depth;
+	unsigned int ops;	/* requests in the phase */
+	unsigned int *comp_idx;	/* decompress: the pages that fit in a page */
+	unsigned int ncomp;
+	bool decomp;
+	bool window;		/* resubmit from the callback; else batches of @depth */
+	bool stop;		/* no more submissions */
+	atomic_t next;		/* window: requests handed out */
+	atomic_t finished;	/* requests whose end was checked */
+	atomic_t inflight;	/* window: chains still running; batch: requests of the batch */
+	atomic_t errors, mismatches;
+	struct completion done;	/* window: the last chain ended; batch: the batch ended */
+	struct completion thread_done;
+	u64 ns;
+	s64 busy;
+	bool leaked;		/* a request never completed: the slots stay allocated */
+};
+
+static int qd_start(struct qd_slot *s, unsigned int seq)
+{
+	struct qd_run *q = s->q;
+	struct page_info *pg;
+
+	s->seq = seq;
+	if (!q->decomp) {
+		s->page = seq % q->b->npages;
+		pg = &q->b->pg[s->page];
+		sg_init_table(&s->sin, 1);
+		sg_set_page(&s->sin, pg->page, PAGE_SIZE, 0);
+		sg_init_one(&s->sout, s->dst, DST_SIZE);
+		acomp_request_set_params(s->req, &s->sin, &s->sout, PAGE_SIZE, PAGE_SIZE);
+		return crypto_acomp_compress(s->req);
+	}
+	s->page = q->comp_idx[seq % q->ncomp];
+	pg = &q->b->pg[s->page];
+	sg_init_one(&s->sin, pg->comp, pg->clen);
+	sg_init_one(&s->sout, s->out, PAGE_SIZE);
+	acomp_request_set_params(s->req, &s->sin, &s->sout, pg->clen, PAGE_SIZE);
+	return crypto_acomp_decompress(s->req);
+}
+
+/*
+ * The end of a request: what preparation saw for its page, every time for the status and
+ * length, one time in VERIFY_EVERY for the bytes
+ */
+static void qd_check(struct qd_slot *s, int err)
+{
+	struct qd_run *q = s->q;
+	struct page_info *pg = &q->b->pg[s->page];
+	bool bytes = check && s->seq % VERIFY_EVERY == 0;
+
+	if (!q->decomp) {
+		if (!pg->clen) {
+			if (!err)	/* preparation found it did not fit */
+				atomic_inc(&q->errors);
+		} else if (err || s->req->dlen != pg->clen) {
+			atomic_inc(&q->errors);
+		} else if (bytes && memcmp(s->dst, pg->comp, pg->clen)) {
+			atomic_inc(&q->mismatches);
+		}
+	} else if (err || s->req->dlen != PAGE_SIZE) {
+		atomic_inc(&q->errors);
+	} else if (bytes && memcmp(s->out, page_address(pg->page), PAGE_SIZE)) {
+		atomic_inc(&q->mismatches);
+	}
+	atomic_inc(&q->finished);
+}
+
+/* Window: the next request of a slot's chain, until the phase has all its requests */
+static void qd_next(struct qd_slot *s)
+{
+	struct qd_run *q = s->q;
+	unsigned int seq;
+	int ret;
+
+	while (!READ_ONCE(q->stop)) {
+		seq = atomic_inc_return(&q->next) - 1;
+		if (seq >= q->ops)
+			break;
+		ret = qd_start(s, seq);
+		if (ret == -EINPROGRESS || ret == -EBUSY)
+			return;		/* the callback goes on */
+		qd_check(s, ret);	/* it ended at once */
+	}
+	if (atomic_dec_and_test(&q->inflight)) {
+		q->ns = ktime_get_ns();
+		complete(&q->done);
+	}
+}
+
+static void qd_callback(void *data, int err)
+{
+	struct qd_slot *s = data;
+	struct qd_run *q = s->q;
+
+	if (err == -EINPROGRESS)
+		return;		/* out of the backlog: its end follows */
+	qd_check(s, err);
+	if (q->window)
+		qd_next(s);
+	else if (atomic_dec_and_test(&q->inflight))
+		complete(&q->done);
+}
+
+/*
+ * Wait for @q->done while requests keep ending; false (and a timeout counted) when none
+ * ended for timeout_ms. A signal or an abort stops further submissions.
+ */
+static bool qd_wait(struct qd_run *q)
+{
+	unsigned int seen = atomic_read(&q->finished);
+	unsigned long last = jiffies;
+
+	while (!wait_for_completion_timeout(&q->done, HZ / 10)) {
+		unsigned int now = atomic_read(&q->finished);
+
+		if (stop_now(q->b))
+			WRITE_ONCE(q->stop, true);
+		if (now != seen) {
+			seen = now;
+			last = jiffies;
+		} else if (time_after(jiffies, last + msecs_to_jiffies(timeout_ms))) {
+			WRITE_ONCE(q->stop, true);
+			atomic_inc(&q->b->timeouts);
+			q->leaked = true;
+			return false;
+		}
+	}
+	return true;
+}
+
+static int qd_fn(void *data)
+{
+	struct qd_run *q = data;
+	unsigned int c, i, n, seq;
+	s64 *idle;
+	u64 t0;
+	int ret;
+
+	idle = kcalloc(nr_cpu_ids, sizeof(*idle), GFP_KERNEL);
+	if (!idle) {
+		q->busy = -1;
+		goto out;
+	}
+	for_each_online_cpu(c)
+		idle[c] = idle_ns(c);
+	t0 = ktime_get_ns();
+	if (q->window) {
+		atomic_set(&q->inflight, q->depth);
+		for (i = 0; i < q->depth; i++)
+			qd_next(&q->slot[i]);
+		if (!qd_wait(q))
+			q->ns = ktime_get_ns();
+	} else {
+		for (seq = 0; seq < q->ops && !READ_ONCE(q->stop); seq += n) {
+			n = min(q->depth, q->ops - seq);
+			reinit_completion(&q->done);
+			/* one count more, the thread's own: no end completes before it drops it */
+			atomic_set(&q->inflight, n + 1);
+			for (i = 0; i < n; i++) {
+				ret = qd_start(&q->slot[i], seq + i);
+				if (ret == -EINPROGRESS || ret == -EBUSY)
+					continue;
+				qd_check(&q->slot[i], ret);
+				atomic_dec(&q->inflight);
+			}
+			if (!atomic_dec_and_test(&q->inflight) && !qd_wait(q))
+				break;
+			if (stop_now(q->b))
+				WRITE_ONCE(q->stop, true);
+		}
+		q->ns = ktime_get_ns();
+	}
+	q->ns -= t0;
+	q->busy = 0;
+	for_each_online_cpu(c) {
+		s64 i1 = idle_ns(c);
+
+		q->busy = q->busy < 0 || idle[c] < 0 || i1 < 0 ? -1 :
+			  q->busy + (s64)q->ns - (i1 - idle[c]);
+	}
+	kfree(idle);
+out:
+	complete(&q->thread_done);
+	return 0;
+}
+
+static void qd_free(struct qd_run *q)
+{
+	unsigned int i;
+
+	if (q->leaked)
+		return;		/* the driver may still write to them */
+	for (i = 0; i < q->depth; i++) {
+		if (q->slot[i].req)
+			acomp_request_free(q->slot[i].req);
+		kfree(q->slot[i].dst);
+		kfree(q->slot[i].out);
+	}
+	kfree(q->slot);
+}
+
+/* One phase: @depth requests outstanding, @window or in batches, compress or decompress */
+static int run_qd(struct bench *b, unsigned int *comp_idx, unsigned int ncomp,
+		  unsigned int depth, bool window, bool decomp)
+{
+	struct task_struct *t;
+	struct qd_run *q;
+	unsigned int i;
+	int ret = 0;
+
+	q = kzalloc(sizeof(*q), GFP_KERNEL);
+	if (!q)
+		return -ENOMEM;
+	*q = (struct qd_run) {
+		.b = b, .depth = depth, .ops = qd_ops, .comp_idx = comp_idx, .ncomp = ncomp,
+		.decomp = decomp, .window = window,
+	};
+	init_completion(&q->done);
+	init_completion(&q->thread_done);
+	q->slot = kcalloc(depth, sizeof(*q->slot), GFP_KERNEL);
+	if (!q->slot) {
+		kfree(q);
+		return -ENOMEM;
+	}
+	for (i = 0; i < depth; i++) {
+		struct qd_slot *s = &q->slot[i];
+
+		s->q = q;
+		s->dst = kmalloc(DST_SIZE, GFP_KERNEL);
+		s->out = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		s->req = acomp_request_alloc(b->tfm);
+		if (!s->dst || !s->out || !s->req) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		/* no CRYPTO_TFM_REQ_MAY_SLEEP: callbacks submit too */
+		acomp_request_set_callback(s->req, CRYPTO_TFM_REQ_MAY_BACKLOG, qd_callback, s);
+	}
+	t = kthread_create(qd_fn, q, "iaa_bench/qd");
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+		goto out;
+	}
+	kthread_bind(t, cpu);
+	wake_up_process(t);
+	wait_thread(b, &q->thread_done);
+	res_add(b, "qd op=%s pattern=%s depth=%u ops=%u ns=%llu busy_ns=%lld",
+		decomp ? "decomp" : "comp", window ? "window" : "batch", depth,
+		atomic_read(&q->finished), q->ns, q->busy);
+	res_add(b, " errors=%d mismatches=%d\n", atomic_read(&q->errors),
+		atomic_read(&q->mismatches));
+	atomic_add(atomic_read(&q->errors), &b->errors);
+	atomic_add(atomic_read(&q->mismatches), &b->mismatches);
+out:
+	qd_free(q);
+	if (!q->leaked)
+		kfree(q);
+	return ret;
+}
+
+/* Every depth of qd=, windowed then (qd_batch) in batches, compress then decompress */
+static int run_qd_all(struct bench *b)
+{
+	unsigned int *comp_idx, ncomp = 0, i, d, p;
+	int ret = 0;
+
+	comp_idx = kcalloc(b->npages, sizeof(*comp_idx), GFP_KERNEL);
+	if (!comp_idx)
+		return -ENOMEM;
+	for (i = 0; i < b->npages; i++)
+		if (b->pg[i].clen)
+			comp_idx[ncomp++] = i;
+	for (d = 0; d < nr_qd && !ret && !stop_now(b); d++) {
+		for (p = 0; p < (qd_batch ? 4 : 2) && !ret && !stop_now(b); p++) {
+			if (p & 1 && !ncomp)
+				continue;	/* nothing to decompress */
+			ret = run_qd(b, comp_idx, ncomp, qd[d], p < 2, p & 1);
+		}
+	}
+	kfree(comp_idx);
+	return ret;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Corpus, results, module                                                                    */
 
 static int load_corpus(struct bench *b)
@@ -674,10 +1002,13 @@ static int __init iaa_bench_init(void)
 {
 	struct bench *b = &bench;
 	unsigned int ncpus = num_online_cpus();
-	int ret;
+	int i, ret;
 
 	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
 		return -EINVAL;
+	for (i = 0; i < nr_qd; i++)
+		if (!qd[i] || qd[i] > QD_MAX)
+			return -EINVAL;
 	atomic_set(&b->errors, 0);
 	atomic_set(&b->mismatches, 0);
 	atomic_set(&b->timeouts, 0);
@@ -694,9 +1025,10 @@ static int __init iaa_bench_init(void)
 		b->tfm = NULL;
 		goto err;
 	}
-	res_add(b, "run tag=%s alg=%s driver=%s pages=%u passes=%u warmup=%u tput_ops=%u cpus=%u\n",
+	res_add(b, "run tag=%s alg=%s driver=%s pages=%u passes=%u warmup=%u tput_ops=%u cpus=%u",
 		tag, alg, crypto_tfm_alg_driver_name(crypto_acomp_tfm(b->tfm)), b->npages,
 		passes, warmup, tput_ops, ncpus);
+	res_add(b, " qd_ops=%u\n", nr_qd ? qd_ops : 0);
 
 	ret = prepare(b);
 	if (!ret && passes && !stop_now(b))
@@ -709,6 +1041,8 @@ static int __init iaa_bench_init(void)
 		ret = run_tput(b, ncpus, true, false);
 	if (!ret && tput_ops && tput_all && ncpus > 1 && !stop_now(b))
 		ret = run_tput(b, ncpus, true, true);
+	if (!ret && nr_qd && qd_ops && !stop_now(b))
+		ret = run_qd_all(b);
 	if (ret) {
 		pr_err("%s: run failed: %d\n", alg, ret);
 		atomic_inc(&b->errors);
