@@ -13,9 +13,12 @@
 #   bench.ops=N       throughput operations per thread and phase; bench.swops=N for software
 #   bench.zpages=N    pages of the zswap workload, and of swap on zram
 #   bench.upasses=N   passes of the user-space rows over the corpus file
-#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn: a subset (development;
+#   bench.qdops=N     requests per queue-depth phase (qd)
+#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd: a subset (development;
 #                     "none": nothing); sw includes the floor, null_acomp.ko's algorithm that
-#                     does nothing; dyn is deflate-iaa-dynamic (ours): latency, zswap, zram
+#                     does nothing; dyn is deflate-iaa-dynamic (ours): latency, zswap, zram;
+#                     qd is the queue-depth series of both drivers, with every engine of the
+#                     device in the wq's group, and requests/s at depth 32 by engines
 #
 # Each driver configuration is a fresh load: the wqs are kept from binding at load, the
 # driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
@@ -25,8 +28,8 @@
 . /tests/lib.sh
 . /tests/zram-lib.sh
 
-rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2
-only=sw,ours,upstream,zswap,zram,user,dyn
+rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2 qdops=1000
+only=sw,ours,upstream,zswap,zram,user,dyn,qd
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bench.rounds=*) rounds=${arg#*=} ;;
@@ -36,6 +39,7 @@ for arg in $(cat /proc/cmdline); do
 	bench.swops=*) swops=${arg#*=} ;;
 	bench.zpages=*) zpages=${arg#*=} ;;
 	bench.upasses=*) upasses=${arg#*=} ;;
+	bench.qdops=*) qdops=${arg#*=} ;;
 	bench.only=*) only=${arg#*=} ;;
 	esac
 done
@@ -56,6 +60,21 @@ USER_SW="gzip-1 busybox-gzip-1 zlib-1"
 # each step (a clock reading at each end of a step)
 DYN_CASES="sync.v0 sync.v1 async_irq.v1"
 USER_DEPTHS="1 4 16"
+# the queue-depth series (iaa_bench's qd phases: a sliding window resubmitting from the
+# callback, then batches), each driver configuration on a device with every engine in the
+# wq's group (idxd 6.12's default groups engine 0 only); upstream's "async" is its sync
+QD_DEPTHS=1,2,4,8,16,32
+QD_CASES="ours.async.v0 ours.async_irq.v0 upstream.async_irq.v0 upstream.async.v0
+ours.async.v1 ours.async_irq.v1 upstream.async_irq.v1"
+# requests/s at depth 32 (window) with that many engines in the group (all: every one), with
+# the device's latency model as the boot set it, then QD_SLOW times slower: a device slower
+# than the CPU's cost per request, where the engines are the limit. QD_SLOW_CASES: the whole
+# depth series on that slower device too (an async poller that must wait for the device)
+QD_ENG_DEPTH=32
+QD_ENG_CASES="ours.async_irq.v0 upstream.async_irq.v0"
+QD_ENGINES="1 2 4 all"
+QD_SLOW=16
+QD_SLOW_CASES="ours.async.v0 ours.async_irq.v0"
 # the zswap workload: the corpus without the pages no compressor shrinks (tools/bench/corpus)
 ZCORPUS=/data/corpus-zswap.bin
 [ -f $ZCORPUS ] || ZCORPUS=/data/corpus.bin
@@ -66,7 +85,7 @@ want ours && drivers="$drivers ours"
 want upstream && drivers="$drivers upstream"
 ndrv=$(echo $drivers | wc -w)
 
-n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0
+n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0 n_qd=0
 want sw && n_sw=5
 want zswap && n_z=$((4 + 3 * ndrv))
 want zram && n_zr=$(($(echo $ZRAM_ALGS | wc -w) + 1))
@@ -76,7 +95,9 @@ if want dyn; then
 	want zswap && n_dy=$((n_dy + 1))
 	want zram && n_dy=$((n_dy + 1))
 fi
-plan $((rounds * (n_sw + 6 * ndrv + n_z + n_zr + n_u + n_dy) + 1))
+want qd && n_qd=$(($(echo $QD_CASES $QD_SLOW_CASES | wc -w) +
+	2 * $(echo $QD_ENG_CASES | wc -w) * $(echo $QD_ENGINES | wc -w)))
+plan $((rounds * (n_sw + 6 * ndrv + n_z + n_zr + n_u + n_dy + n_qd) + 1))
 
 dmesg_mark
 start_mark=$_dmesg_lines
@@ -96,6 +117,7 @@ done
 
 # The device: its latency model (read back from QEMU) and the wqs its default config made
 bench_wqs=
+bench_model=
 if [ -n "$have_dev" ]; then
 	i=0
 	while [ $i -lt "$(iaa_pci_count)" ]; do
@@ -103,6 +125,7 @@ if [ -n "$have_dev" ]; then
 			v=$(hmp "qom-get /machine/peripheral/iaa$i $p" 2>/dev/null | tr -d '\r' |
 				grep -E '^[0-9]+$' | tail -n 1)
 			note "bench device iaa$i $p=${v:-unknown}"
+			[ -n "$v" ] && bench_model="$bench_model iaa$i:$p=$v"
 		done
 		i=$((i + 1))
 	done
@@ -386,6 +409,89 @@ iaa_case() {
 	drv_down
 }
 
+# engines_set N: engines 0 .. N-1 of each device of the bench's wqs in group 0 (all: every
+# engine), the others in none; idxd writes the groups to the device at the next wq bind
+engines_set() {
+	for es_d in $(echo $bench_wqs | tr ' ' '\n' | sed 's/^wq\([0-9]*\)\..*/iax\1/' | sort -u); do
+		es_n=$1
+		[ "$es_n" = all ] && es_n=$(cat $DEVS/$es_d/max_engines)
+		es_i=0
+		for es_e in $(ls -d $DEVS/$es_d/engine${es_d#iax}.* | sort -t . -k 2 -n); do
+			if [ $es_i -lt "$es_n" ]; then
+				echo 0 >$es_e/group_id
+			else
+				echo -1 >$es_e/group_id
+			fi || return 1
+			es_i=$((es_i + 1))
+		done
+	done
+}
+
+# engines_in_group: "iaxD:N/M ..." for the devices of the bench's wqs
+engines_in_group() {
+	for eg_d in $(echo $bench_wqs | tr ' ' '\n' | sed 's/^wq\([0-9]*\)\..*/iax\1/' | sort -u); do
+		eg_n=0 eg_m=0
+		for eg_e in $DEVS/$eg_d/engine${eg_d#iax}.*; do
+			eg_m=$((eg_m + 1))
+			[ "$(cat $eg_e/group_id)" = 0 ] && eg_n=$((eg_n + 1))
+		done
+		printf '%s:%s/%s\n' $eg_d $eg_n $eg_m
+	done | tr '\n' , | sed 's/,$//'
+}
+
+# model_scale F: the latency model of every device F times what the boot set (1: as it was)
+model_scale() {
+	for ms_e in $bench_model; do
+		ms_p=${ms_e#*:}
+		hmp "qom-set /machine/peripheral/${ms_e%%:*} ${ms_p%%=*} $((${ms_p#*=} * $1))" >/dev/null ||
+			return 1
+		[ "$(hmp "qom-get /machine/peripheral/${ms_e%%:*} ${ms_p%%=*}" | tr -d '\r' |
+			grep -E '^[0-9]+$' | tail -n 1)" = $((${ms_p#*=} * $1)) ] || return 1
+	done
+}
+
+# qd_case ROUND CASE ENGINES SLOW DEPTHS [PARAM...]: CASE (DRIVER.MODE.vVERIFY) loaded with
+# ENGINES in the wq's group and the latency model SLOW times slower, the bench module's
+# queue-depth phases at DEPTHS (PARAM: more of its parameters); the configuration
+# "qd.CASE[.eENGINES][.mSLOW]" (ENGINES all and SLOW 1 left out). idxd's default groups
+# (engine 0 only) and the model are restored afterwards, for the other rows
+qd_case() {
+	qr_=$1 qc_=$2 qe_=$3 qs_=$4 qd_=$5
+	shift 5
+	qn_=qd.$qc_
+	[ "$qe_" = all ] || qn_=$qn_.e$qe_
+	[ "$qs_" = 1 ] || qn_=$qn_.m$qs_
+	qdrv_=${qc_%%.*} qm_=${qc_#*.}
+	qm_=${qm_%.v*}
+	if [ -z "$have_dev" ]; then
+		skip "$qr_ $qn_" "no IAA device"
+		return
+	fi
+	if [ "$qdrv_" = ours ] && [ ! -f "$MODDIR/updates/iaa_crypto.ko" ]; then
+		skip "$qr_ $qn_" "no iaa_crypto.ko of ours"
+		return
+	fi
+	if ! engines_set "$qe_" || ! model_scale "$qs_"; then
+		not_ok "$qr_ $qn_: $qe_ engines in the wq's group, the device $qs_ times slower"
+		engines_set 1
+		model_scale 1
+		return
+	fi
+	if ! drv_up "$qdrv_" "$qm_" "${qc_##*.v}"; then
+		not_ok "$qr_ $qn_: load $qdrv_ with sync_mode=$qm_ verify_compress=${qc_##*.v}"
+		dmesg_since | grep -E 'iaa|idxd' | tail -n 5 | sed 's/^/    # /'
+		drv_down
+		engines_set 1
+		model_scale 1
+		return
+	fi
+	note "bench setting $qn_ engines=$(engines_in_group) model_factor=$qs_"
+	run_bench "$qr_" "$qn_" deflate-iaa 0 0 qd="$qd_" qd_ops="$qdops" "$@"
+	drv_down
+	engines_set 1
+	model_scale 1
+}
+
 r=1
 while [ $r -le "$rounds" ]; do
 	# the drivers one after the other, in an order that reverses every round
@@ -415,6 +521,19 @@ while [ $r -le "$rounds" ]; do
 	want zram && zram_cases "r$r"
 	want user && user_cases "r$r"
 	want dyn && dyn_cases "r$r"
+	if want qd; then
+		for c in $QD_CASES; do qd_case "r$r" $c all 1 $QD_DEPTHS; done
+		for c in $QD_SLOW_CASES; do qd_case "r$r" $c all $QD_SLOW $QD_DEPTHS; done
+		for f in 1 $QD_SLOW; do
+			for c in $QD_ENG_CASES; do
+				for e in $QD_ENGINES; do
+					# named by the count: qd.CASE alone is the depth series
+					[ "$e" = all ] && e=$(cat $DEVS/iax0/max_engines 2>/dev/null)
+					qd_case "r$r" $c "${e:-8}" $f $QD_ENG_DEPTH qd_batch=0
+				done
+			done
+		done
+	fi
 	r=$((r + 1))
 done
 
