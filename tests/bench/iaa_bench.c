@@ -4,7 +4,7 @@
  *
  *   insmod iaa_bench.ko alg=NAME [corpus=/data/corpus.bin] [passes=3] [warmup=1] [tput_ops=0]
  *                       [tput_all=1] [tag=bench] [timeout_ms=10000] [cpu=0] [check=1]
- *                       [qd=D,D,..] [qd_ops=1000] [qd_batch=1]
+ *                       [qd=D,D,..] [qd_ops=1000] [qd_batch=1] [fresh=0]
  *
  *   alg         acomp algorithm or driver name (deflate-iaa, deflate-scomp, lz4, ...)
  *   corpus      a file of N * 4096 bytes: the pages
@@ -29,6 +29,12 @@
  *               thread submitting D requests, then waiting for all D to end. Requests carry
  *               no CRYPTO_TFM_REQ_MAY_SLEEP (callbacks submit too). Every end is checked
  *               against preparation (status, length), one in 16 byte for byte
+ *   fresh       the latency passes on buffers a caller might hand in: before every pass
+ *               (untimed), each page gets a kmalloc'd copy as its source and kmalloc'd
+ *               destination and output buffers, freed after the pass; the decompress
+ *               reads the compressed bytes where the compress wrote them. Without it the
+ *               passes reuse the corpus pages, the thread's destination and the copies
+ *               kept from the preparation.
  *
  * Requests are zswap's: a single page in, a destination of two pages with dlen = PAGE_SIZE
  * (a page that does not fit is "incompressible" and zswap stores it elsewhere); decompress
@@ -40,7 +46,7 @@
  * errors during the run are counted in the results (the "end" line).
  *
  * Results, one record a line, fields KEY=VALUE:
- *   run tag= alg= driver= pages= passes= warmup= tput_ops= cpus= qd_ops=
+ *   run tag= alg= driver= pages= passes= warmup= tput_ops= cpus= qd_ops= fresh=
  *   page i= c= [cfull=] [cerr=] cl=NS,NS,.. dl=NS,NS,..   (latency, one line a page)
  *        c: compressed length with dlen = PAGE_SIZE, 0 if it did not fit; then cerr is
  *        that errno and cfull the length into two pages (0 if that failed too);
@@ -132,6 +138,9 @@ MODULE_PARM_DESC(qd_ops, "requests per queue-depth phase");
 static bool qd_batch = true;
 module_param(qd_batch, bool, 0444);
 MODULE_PARM_DESC(qd_batch, "queue depth also in batches: submit all, then collect");
+static bool fresh;
+module_param(fresh, bool, 0444);
+MODULE_PARM_DESC(fresh, "latency passes on buffers kmalloc'd anew for every pass");
 
 #define RESULT_SIZE	(512 * 1024)
 #define DST_SIZE	(2 * PAGE_SIZE)
@@ -146,10 +155,18 @@ struct page_info {
 	int cerr;		/* the errno that made clen 0 */
 };
 
+/* fresh=1: one page's buffers for one latency pass */
+struct fresh_buf {
+	void *src;		/* PAGE_SIZE, a copy of the page */
+	void *dst;		/* DST_SIZE */
+	void *out;		/* PAGE_SIZE */
+};
+
 struct bench {
 	struct crypto_acomp *tfm;
 	struct page_info *pg;
 	unsigned int npages;
+	struct fresh_buf *fb;	/* fresh=1: npages */
 	u32 *cl, *dl;		/* latency: passes x npages */
 	u64 lat_ops[2], lat_ns[2], lat_idle[2];	/* compress, decompress: sums over the passes */
 	atomic_t errors, mismatches, timeouts;
@@ -382,23 +399,68 @@ static void lat_account(struct bench *b, int op, bool timed, u64 ns, s64 idle0)
 		b->lat_idle[op] += idle1 - idle0;
 }
 
+static void fresh_free(struct bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->npages; i++) {
+		kfree(b->fb[i].src);
+		kfree(b->fb[i].dst);
+		kfree(b->fb[i].out);
+		memset(&b->fb[i], 0, sizeof(b->fb[i]));
+	}
+}
+
+/* kmalloc of a power-of-two size is aligned to it: each source is a whole page */
+static int fresh_alloc(struct bench *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < b->npages; i++) {
+		struct fresh_buf *f = &b->fb[i];
+
+		f->src = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		f->dst = kmalloc(DST_SIZE, GFP_KERNEL);
+		f->out = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		if (!f->src || !f->dst || !f->out)
+			return -ENOMEM;
+		memcpy(f->src, page_address(b->pg[i].page), PAGE_SIZE);
+	}
+	return 0;
+}
+
 static int lat_fn(void *data)
 {
 	struct worker *w = data;
 	struct bench *b = w->b;
+	void *own_dst = w->dst, *own_out = w->out;
 	unsigned int p, i, clen;
 	u64 t0, t1;
 	s64 i0;
 	int ret;
 
 	for (p = 0; p < warmup + passes && !stop_now(b); p++) {
+		if (fresh && fresh_alloc(b)) {
+			pr_err("%s: pass %u: no memory for its buffers\n", alg, p);
+			atomic_inc(&b->errors);
+			fresh_free(b);
+			break;
+		}
 		for (i = 0; i < b->npages && !stop_now(b); i++) {
 			struct page_info *pg = &b->pg[i];
 			size_t k = (size_t)(p < warmup ? 0 : p - warmup) * b->npages + i;
+			struct page *src = pg->page;
+			const void *csrc = pg->comp;
 
+			if (fresh) {
+				src = virt_to_page(b->fb[i].src);
+				w->dst = b->fb[i].dst;
+				w->out = b->fb[i].out;
+				csrc = w->dst;
+			}
 			i0 = idle_ns(cpu);
 			t0 = ktime_get_ns();
-			ret = do_comp(w, pg->page, PAGE_SIZE, &clen);
+			ret = do_comp(w, src, PAGE_SIZE, &clen);
 			t1 = ktime_get_ns();
 			lat_account(b, 0, p >= warmup, t1 - t0, i0);
 			b->cl[k] = min_t(u64, t1 - t0, U32_MAX);
@@ -414,7 +476,7 @@ static int lat_fn(void *data)
 
 			i0 = idle_ns(cpu);
 			t0 = ktime_get_ns();
-			ret = do_decomp(w, pg->comp, pg->clen);
+			ret = do_decomp(w, csrc, pg->clen);
 			t1 = ktime_get_ns();
 			lat_account(b, 1, p >= warmup, t1 - t0, i0);
 			b->dl[k] = min_t(u64, t1 - t0, U32_MAX);
@@ -428,7 +490,12 @@ static int lat_fn(void *data)
 				atomic_inc(&b->mismatches);
 			}
 		}
+		/* after a timeout the driver may still write them: leaked */
+		if (fresh && !w->leaked)
+			fresh_free(b);
 	}
+	w->dst = own_dst;
+	w->out = own_out;
 	complete(&w->done);
 	return 0;
 }
@@ -450,8 +517,10 @@ static int run_latency(struct bench *b)
 
 	b->cl = vcalloc((size_t)passes * b->npages, sizeof(u32));
 	b->dl = vcalloc((size_t)passes * b->npages, sizeof(u32));
+	if (fresh)
+		b->fb = kcalloc(b->npages, sizeof(*b->fb), GFP_KERNEL);
 	ret = worker_init(&w, b);
-	if (!b->cl || !b->dl || ret) {
+	if (!b->cl || !b->dl || (fresh && !b->fb) || ret) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -485,6 +554,9 @@ static int run_latency(struct bench *b)
 	ret = 0;
 out:
 	worker_fini(&w);
+	if (!w.leaked)
+		kfree(b->fb);
+	b->fb = NULL;
 	vfree(b->cl);
 	vfree(b->dl);
 	return ret;
@@ -1028,7 +1100,7 @@ static int __init iaa_bench_init(void)
 	res_add(b, "run tag=%s alg=%s driver=%s pages=%u passes=%u warmup=%u tput_ops=%u cpus=%u",
 		tag, alg, crypto_tfm_alg_driver_name(crypto_acomp_tfm(b->tfm)), b->npages,
 		passes, warmup, tput_ops, ncpus);
-	res_add(b, " qd_ops=%u\n", nr_qd ? qd_ops : 0);
+	res_add(b, " qd_ops=%u fresh=%d\n", nr_qd ? qd_ops : 0, fresh);
 
 	ret = prepare(b);
 	if (!ret && passes && !stop_now(b))

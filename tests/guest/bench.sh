@@ -20,6 +20,12 @@
 #                     qd is the queue-depth series of both drivers, with every engine of the
 #                     device in the wq's group, and requests/s at depth 32 by engines
 #
+# Each deflate-iaa latency configuration runs twice in the same load: on the corpus pages
+# (CONFIG) and on buffers kmalloc'd anew for every pass, what a caller with arbitrary memory
+# hands in (CONFIG.fresh: iaa_bench fresh=1, latency only; not in a boot with
+# bench.passes=0). With bench.ops=0 (the extra latency boots of tools/bench/run) nothing
+# measures throughput.
+#
 # Each driver configuration is a fresh load: the wqs are kept from binding at load, the
 # driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
 # register its algorithm again after its last wq was unbound, so unbind/set/rebind is not an
@@ -97,7 +103,10 @@ if want dyn; then
 fi
 want qd && n_qd=$(($(echo $QD_CASES $QD_SLOW_CASES | wc -w) +
 	2 * $(echo $QD_ENG_CASES | wc -w) * $(echo $QD_ENGINES | wc -w)))
-plan $((rounds * (n_sw + 6 * ndrv + n_z + n_zr + n_u + n_dy + n_qd) + 1))
+# the fresh-buffer twins of the latency configurations (none in a throughput-only boot)
+n_f=$((6 * ndrv))
+[ "$passes" -gt 0 ] || n_f=0
+plan $((rounds * (n_sw + 6 * ndrv + n_f + n_z + n_zr + n_u + n_dy + n_qd) + 1))
 
 dmesg_mark
 start_mark=$_dmesg_lines
@@ -387,16 +396,22 @@ iaa_case() {
 	dmesg_mark
 	name_=$2.$3.v$4
 	[ "$5" = zswap ] && name_=zswap.$name_
+	# a latency configuration is two cases: the corpus pages, then fresh buffers
+	fresh_=
+	[ "$5" = zswap ] || [ "$passes" -eq 0 ] || fresh_=$name_.fresh
 	if [ -z "$have_dev" ]; then
 		skip "$1 $name_" "no IAA device"
+		[ -z "$fresh_" ] || skip "$1 $fresh_" "no IAA device"
 		return
 	fi
 	if [ "$2" = ours ] && [ ! -f "$MODDIR/updates/iaa_crypto.ko" ]; then
 		skip "$1 $name_" "no iaa_crypto.ko of ours"
+		[ -z "$fresh_" ] || skip "$1 $fresh_" "no iaa_crypto.ko of ours"
 		return
 	fi
 	if ! drv_up "$2" "$3" "$4"; then
 		not_ok "$1 $name_: load $2 with sync_mode=$3 verify_compress=$4"
+		[ -z "$fresh_" ] || not_ok "$1 $fresh_: no driver"
 		dmesg_since | grep -E 'iaa|idxd' | tail -n 5 | sed 's/^/    # /'
 		drv_down
 		return
@@ -405,6 +420,7 @@ iaa_case() {
 		zswap_run "$1" "$2.$3.v$4" deflate-iaa
 	else
 		run_bench "$1" "$2.$3.v$4" deflate-iaa "$passes" "$ops"
+		[ -z "$fresh_" ] || run_bench "$1" "$fresh_" deflate-iaa "$passes" 0 fresh=1
 	fi
 	drv_down
 }
