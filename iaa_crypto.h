@@ -158,6 +158,8 @@ struct iaa_queue {
 	unsigned int nr_slots;
 	struct iaa_slot *slots;		/* by descriptor id */
 	struct sbitmap free_map;	/* slots in IAA_SLOT_FREE */
+	struct iaa_slot * __percpu *cache;	/* a free slot per CPU, or NULL */
+	unsigned long *polled;		/* slots that may be in IAA_SLOT_POLLED */
 
 	bool polling;			/* @poll runs: no need to queue it */
 	struct work_struct poll;	/* ends requests in IAA_SLOT_POLLED */

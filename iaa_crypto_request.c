@@ -17,8 +17,10 @@
  *		over as in async mode (iaa_req_hand_over()). A request without
  *		a callback is always in this mode (iaa_crypto_alg.c);
  *   async	the wq's poller scans the records of the slots in
- *		IAA_SLOT_POLLED, spinning while requests keep ending, for
- *		IAA_POLL_SPIN_NS after the last one, then sleeping between scans;
+ *		IAA_SLOT_POLLED (those marked in q->polled, a hint set before
+ *		the state and cleared by whoever takes the slot out of it),
+ *		spinning while requests keep ending, for IAA_POLL_SPIN_NS after
+ *		the last one, then sleeping between scans;
  *   async_irq	the descriptor asks for an interrupt; idxd's wq interrupt
  *		thread hands it to iaa_irq_desc_complete(). The wq's watchdog
  *		ends requests past their deadline: one whose record is written
@@ -78,6 +80,7 @@
  * retried in software, whose verdict is final.
  */
 #include <linux/bitfield.h>
+#include <linux/bitmap.h>
 #include <linux/bottom_half.h>
 #include <linux/delay.h>
 #include <linux/ktime.h>
@@ -227,6 +230,8 @@ static int iaa_req_launch(struct iaa_req *r)
 	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
 	word = iaa_slot_word(atomic_read(&slot->state), st);
+	if (st == IAA_SLOT_POLLED)
+		set_bit(slot - q->slots, q->polled);
 	iaa_slot_publish(slot, st);
 
 	ret = idxd_submit_desc(q->wq, slot->desc);
@@ -238,6 +243,8 @@ static int iaa_req_launch(struct iaa_req *r)
 		 */
 		if (!iaa_slot_move(slot, word, IAA_SLOT_BUSY))
 			ret = 0;
+		else if (st == IAA_SLOT_POLLED)
+			clear_bit(slot - q->slots, q->polled);
 	} else if (st == IAA_SLOT_POLLED) {
 		iaa_queue_kick(q);
 	} else {
@@ -330,6 +337,7 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
 	iaa_stat_inc(IAA_STAT_HANDED_OVER);
 	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
+	set_bit(slot - q->slots, q->polled);
 	iaa_slot_publish(slot, IAA_SLOT_POLLED);
 	/* @r may be complete and gone from here on */
 	iaa_queue_kick(q);
@@ -439,23 +447,29 @@ software:
 static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 				   unsigned int *left, u64 *next)
 {
+	bool polled = st == IAA_SLOT_POLLED;
 	unsigned int i, ended = 0;
 	u64 now = 0;
 
 	*left = 0;
 	*next = U64_MAX;
-	for (i = 0; i < q->nr_slots; i++) {
+	for (i = polled ? find_first_bit(q->polled, q->nr_slots) : 0;
+	     i < q->nr_slots;
+	     i = polled ? find_next_bit(q->polled, q->nr_slots, i + 1) : i + 1) {
 		struct iaa_slot *slot = &q->slots[i];
 		u32 word = atomic_read_acquire(&slot->state);
 		u64 deadline;
 		bool finished;
 
-		if (iaa_slot_st(word) != st)
+		if (iaa_slot_st(word) != st) {
+			/* marked before its state is: it may be next time */
+			*left += polled;
 			continue;
+		}
 		/* Of this use of the slot, unless the exchange below fails */
 		finished = iaa_desc_finished(slot->desc);
 		deadline = READ_ONCE(slot->deadline_ns);
-		if (!finished || st != IAA_SLOT_POLLED) {
+		if (!finished || !polled) {
 			if (!now)
 				now = ktime_get_ns();
 			if (now < deadline) {
@@ -465,9 +479,11 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 			}
 		}
 
-		if (!iaa_slot_move(slot, word, st == IAA_SLOT_POLLED ?
-					       IAA_SLOT_BUSY : IAA_SLOT_HELD))
+		if (!iaa_slot_move(slot, word, polled ? IAA_SLOT_BUSY :
+						       IAA_SLOT_HELD))
 			continue;	/* ended by someone else */
+		if (polled)
+			clear_bit(i, q->polled);
 		ended++;
 		/*
 		 * Past its deadline with its record written, a descriptor that
@@ -481,16 +497,6 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 		iaa_req_settle(slot->req, finished ? 0 : -ETIMEDOUT, true);
 	}
 	return ended;
-}
-
-static bool iaa_queue_any(struct iaa_queue *q, enum iaa_slot_state st)
-{
-	unsigned int i;
-
-	for (i = 0; i < q->nr_slots; i++)
-		if (iaa_slot_st(atomic_read(&q->slots[i].state)) == st)
-			return true;
-	return false;
 }
 
 /* The per-wq poller: ends the requests in POLLED (async mode) */
@@ -511,7 +517,7 @@ void iaa_queue_poll_fn(struct work_struct *work)
 			WRITE_ONCE(q->polling, false);
 			/* @polling before the states: pairs with iaa_queue_kick() */
 			smp_mb();
-			if (!iaa_queue_any(q, IAA_SLOT_POLLED))
+			if (bitmap_empty(q->polled, q->nr_slots))
 				return;
 			WRITE_ONCE(q->polling, true);
 			continue;
