@@ -28,10 +28,13 @@
  *		stage, which would need the descriptor idxd still holds, ends as
  *		a timeout); the others timed out.
  *
- * The verify stage of a compress is always polled by whoever noticed the
- * end of the compress (submitter, poller or interrupt thread), right after
- * submitting it: it costs about one more device operation, less than another
- * interrupt or poller round trip.
+ * A later stage of the same request (the verify of a compress, the compress
+ * after a dynamic compress's statistics) goes on the same descriptor. In
+ * async mode it goes back to the poller like the first stage, so that with
+ * many requests in flight it overlaps the others. Otherwise whoever noticed
+ * the end of the stage before (submitter, poller or interrupt thread) polls
+ * it, right after submitting it: it costs about one more device operation,
+ * less than another interrupt.
  *
  * The state word. Each slot (one descriptor, iaa_crypto_slot.c) has one, and
  * it alone says who may touch the slot and its request. An arrow marked
@@ -90,6 +93,9 @@
 
 #include "iaa_crypto.h"
 #include "iaa_crypto_desc.h"
+
+/* iaa_req_done(): a further stage of the request is on the device, to poll */
+#define IAA_REQ_NEXT_STAGE	1
 
 /* The end of a request (below), which every way of noticing it reaches */
 static int iaa_req_done(struct iaa_req *r, int forced_err);
@@ -368,11 +374,12 @@ static int iaa_req_poll_stage(struct iaa_req *r, bool may_sleep)
  * @err: as for iaa_req_done()
  * @may_sleep: the caller allows rescheduling while polling
  *
- * A further stage (verify) is polled here, right after its submission, for
- * at most iaa_wait_ns(@may_sleep); for a caller that may not sleep but has
- * a callback, for IAA_HANDOVER_SPIN_NS, then the poller takes it over.
+ * A further stage not left to the poller is polled here, right after its
+ * submission, for at most iaa_wait_ns(@may_sleep); for a caller that may not
+ * sleep but has a callback, for IAA_HANDOVER_SPIN_NS, then the poller takes
+ * it over.
  *
- * Return: the final result of @r, or -EINPROGRESS once handed over. An
+ * Return: the final result of @r, or -EINPROGRESS once the poller has it. An
  * asynchronous request has been completed (or will be) through its
  * callback and must not be touched any more.
  */
@@ -385,7 +392,7 @@ static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 		if (err == -ETIMEDOUT)
 			iaa_req_fence(r, may_sleep);
 		ret = iaa_req_done(r, err);
-		if (ret != -EINPROGRESS)
+		if (ret != IAA_REQ_NEXT_STAGE)
 			return ret;
 		err = iaa_req_poll_stage(r, may_sleep);
 		if (err == -EINPROGRESS)
@@ -725,18 +732,26 @@ static int iaa_req_software(struct iaa_req *r)
 }
 
 /*
- * Go on with stage @op on the same descriptor, polled inline by whoever
- * noticed the end of the last one
+ * Go on with stage @op on the same descriptor: in async mode through the
+ * poller, otherwise polled by whoever noticed the end of the last one.
+ * Return: 0 when it is to be polled, -EINPROGRESS once the poller has it
+ * (@r may then be gone), or an error.
  */
 static int iaa_req_chain(struct iaa_req *r, enum iaa_op op)
 {
+	bool inline_stage = r->mode != IAA_WAIT_ASYNC;
+	int ret;
+
 	/* A descriptor idxd still holds (interrupt missed) cannot be reused */
 	if (iaa_slot_st(atomic_read(&r->slot->state)) != IAA_SLOT_BUSY)
 		return -ETIMEDOUT;
 
 	r->op = op;
-	r->chained = true;
-	return iaa_req_launch(r);
+	r->chained = inline_stage;
+	ret = iaa_req_launch(r);
+	if (!ret && !inline_stage)
+		return -EINPROGRESS;
+	return ret;
 }
 
 /* The compress worked; check it by decoding it on the device */
@@ -757,10 +772,10 @@ static void iaa_req_stage_time(struct iaa_req *r, enum iaa_stat stat)
 
 /*
  * The statistics of a dynamic compress are in: go on with the block they
- * call for. Return: -EINPROGRESS once its compress is submitted, 1 for stored
- * blocks, or an error.
+ * call for. Return: as iaa_req_chain() for its compress, 0 with *@store set
+ * for stored blocks, or an error.
  */
-static int iaa_req_stats_done(struct iaa_req *r)
+static int iaa_req_stats_done(struct iaa_req *r, bool *store)
 {
 	iaa_req_stage_time(r, IAA_STAT_DYN_PASS1_NS);
 	switch (iaa_dyn_plan(r->slot, r->queue->accel->aecs,
@@ -769,9 +784,10 @@ static int iaa_req_stats_done(struct iaa_req *r)
 		r->dyn_aecs = true;
 		fallthrough;
 	case IAA_DYN_FIXED:
-		return iaa_req_chain(r, IAA_OP_COMPRESS) ?: -EINPROGRESS;
+		return iaa_req_chain(r, IAA_OP_COMPRESS);
 	case IAA_DYN_STORED:
-		return 1;
+		*store = true;
+		return 0;
 	default:
 		return -ENOSPC;
 	}
@@ -783,8 +799,9 @@ static int iaa_req_stats_done(struct iaa_req *r)
  * @forced_err: 0 to read the completion record, otherwise the reason the
  *	record is not to be trusted: -ETIMEDOUT or -ECANCELED (idxd abort)
  *
- * Return: -EINPROGRESS when @r went on with another descriptor (verify),
- * otherwise its final result.
+ * Return: IAA_REQ_NEXT_STAGE when @r went on with a further stage for the
+ * caller to poll, -EINPROGRESS when the poller has that stage, otherwise
+ * the final result of @r.
  */
 static int iaa_req_done(struct iaa_req *r, int forced_err)
 {
@@ -821,16 +838,15 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	case IAA_OP_STATS:
 		if (err)
 			break;
-		err = iaa_req_stats_done(r);
+		err = iaa_req_stats_done(r, &store);
+		if (!err && !store)
+			return IAA_REQ_NEXT_STAGE;
 		if (err == -EINPROGRESS)
 			return err;
-		store = err == 1;
 		if (err == -ETIMEDOUT)
 			iaa_stat_inc(IAA_STAT_ERR_TIMEOUT);
 		else if (err < 0 && err != -ENOSPC)
 			err = -EIO;
-		if (store)
-			err = 0;
 		break;
 	case IAA_OP_COMPRESS:
 		if (r->dynamic)
@@ -839,7 +855,9 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 			break;
 		err = iaa_req_start_verify(r, cr);
 		if (!err)
-			return -EINPROGRESS;
+			return IAA_REQ_NEXT_STAGE;
+		if (err == -EINPROGRESS)
+			return err;
 		if (err == -ETIMEDOUT) {
 			iaa_stat_inc(IAA_STAT_ERR_TIMEOUT);
 			break;
