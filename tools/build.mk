@@ -111,7 +111,7 @@ test-module: $(B)/kernel.env $(TMOD)/.synced
 # The benchmark module (tests/bench), installed in the guest beside the test modules.
 BMOD := $(B)/bench-module
 BMOD_SRC := $(TOP)/tests/bench/iaa_bench.c $(TOP)/tests/bench/null_acomp.c \
-	$(TOP)/tests/bench/iaa_probe.c \
+	$(TOP)/tests/bench/iaa_probe.c $(TOP)/tests/bench/iaa_cost.c \
 	$(TOP)/tests/bench/Makefile
 $(BMOD)/.synced: $(BMOD_SRC)
 	mkdir -p $(BMOD)

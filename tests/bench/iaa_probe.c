@@ -253,11 +253,12 @@ static int probe_pass(struct probe *p, unsigned int pass)
 				p->mismatches++;
 			}
 		}
-		if (detail)
+		if (detail) {
 			res_add(p, "req pass=%u i=%u src_pfn=%lx dst_pfn=%lx out_pfn=%lx",
 				pass, i, probe_pfn(b->src), probe_pfn(b->dst),
 				probe_pfn(b->out));
 			res_add(p, " c=%u cl=%llu dl=%llu\n", b->clen, c, d);
+		}
 	}
 	probe_summary(p, "comp", pass, p->cl, nc);
 	probe_summary(p, "decomp", pass, p->dl, nd);

@@ -86,6 +86,7 @@ ZCORPUS=/data/corpus-zswap.bin
 [ -f $ZCORPUS ] || ZCORPUS=/data/corpus.bin
 
 have_dev=$([ "$(iaa_pci_count)" -gt 0 ] && echo 1)
+have_pci=$have_dev
 drivers=
 want ours && drivers="$drivers ours"
 want upstream && drivers="$drivers upstream"
@@ -93,6 +94,7 @@ ndrv=$(echo $drivers | wc -w)
 
 n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0 n_qd=0
 want sw && n_sw=5
+want sw && [ -n "$have_pci" ] && n_sw=6
 want zswap && n_z=$((4 + 3 * ndrv))
 want zram && n_zr=$(($(echo $ZRAM_ALGS | wc -w) + 1))
 want user && n_u=$(($(echo $USER_SW | wc -w) + $(echo $USER_DEPTHS | wc -w) + 1))
@@ -521,6 +523,17 @@ while [ $r -le "$rounds" ]; do
 			run_bench "r$r" sw.null bench-null "$swpasses" "$swops" check=0
 		else
 			not_ok "r$r sw.null: null_acomp.ko"
+		fi
+		# what the request path's kernel primitives cost (tests/bench/iaa_cost.c)
+		if [ -n "$have_pci" ]; then
+			if insmod $MODDIR/updates/iaa_cost.ko &&
+				[ -r /sys/kernel/debug/iaa_cost/result ]; then
+				sed 's/^/    # bench /' /sys/kernel/debug/iaa_cost/result
+				ok "r$r sw.cost: the primitives of a request, timed"
+			else
+				not_ok "r$r sw.cost: iaa_cost.ko"
+			fi
+			rmmod iaa_cost 2>/dev/null
 		fi
 	fi
 	for m in $MODES; do
