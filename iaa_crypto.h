@@ -262,11 +262,12 @@ extern struct list_head iaa_accels;
 int iaa_wq_bind(struct idxd_dev *idxd_dev);
 void iaa_wq_unbind(struct idxd_dev *idxd_dev);
 
+/* Pin @q for a request; the caller reads the wq table under RCU */
 static inline bool iaa_queue_tryget(struct iaa_queue *q)
 {
 	if (IAA_TEST_NO_QUEUE_REF)
 		return !percpu_ref_is_dying(&q->ref);
-	return percpu_ref_tryget_live(&q->ref);
+	return percpu_ref_tryget_live_rcu(&q->ref);
 }
 
 static inline void iaa_queue_put(struct iaa_queue *q)
