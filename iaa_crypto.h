@@ -49,9 +49,20 @@
 #else
 #define IAA_TEST_NO_DMA_STOP	0
 #endif
+#ifdef IAA_CRYPTO_TEST_BREAK_ATOMIC_BOUND
+#define IAA_TEST_NO_ATOMIC_BOUND 1	/* a bound per wait, not per request */
+#else
+#define IAA_TEST_NO_ATOMIC_BOUND 0
+#endif
 /*
  * IAA_CRYPTO_TEST_BREAK_INFL_FLAGS (iaa_crypto_desc.h): decompress without
  * SEL_BFINAL_EOB, so that a stream of several blocks stops at its first.
+ *
+ * IAA_CRYPTO_TEST_HOOKS builds the test build of the driver: a module
+ * parameter stalls the next submission between its formatting and its
+ * portal write (iaa_crypto_request.c), as a preempted submitter would be.
+ * IAA_CRYPTO_TEST_BREAK_PUBLISH, with it, publishes a stage to the threads
+ * that may end it before the portal write instead of after.
  */
 
 /* How a request waits for its descriptor (the sync_mode attribute) */
@@ -108,6 +119,8 @@ struct iaa_accel {
 enum iaa_slot_state {
 	IAA_SLOT_FREE,		/* in the queue's free map */
 	IAA_SLOT_BUSY,		/* one thread has it: not on the device, or polled inline */
+	IAA_SLOT_SUBMIT,	/* its submitter is writing it to the portal, with an interrupt */
+	IAA_SLOT_EARLY,		/* ... and idxd completed it before the submitter published it */
 	IAA_SLOT_POLLED,	/* on the device: the queue's poller ends it */
 	IAA_SLOT_IRQ,		/* on the device, with an interrupt: idxd or the watchdog ends it */
 	IAA_SLOT_HELD,		/* the watchdog ends it, idxd still tracks the descriptor */
@@ -175,6 +188,18 @@ struct iaa_tfm_ctx {
 	bool dynamic;			/* deflate-iaa-dynamic */
 };
 
+/*
+ * A request's waits for the device (iaa_crypto_timeout.c): each wait of a
+ * caller that may sleep has its own timeout_ms; all the waits of a caller
+ * that may not share one bound.
+ */
+struct iaa_wait {
+	u64 start;			/* first clock reading, 0 before it */
+	u64 end;			/* the current wait is over after this */
+	u64 last;			/* last clock reading */
+	bool may_sleep;
+};
+
 /* Direction-independent description of one side of a request on the device */
 struct iaa_buf {
 	void *cpu;			/* bounce area, when @bounced */
@@ -182,6 +207,7 @@ struct iaa_buf {
 	unsigned int len;		/* bytes the device may access */
 	enum dma_data_direction dir;
 	bool bounced;			/* through the slot's bounce buffer */
+	bool capped;			/* bounced, and shorter than the caller's */
 };
 
 /*
@@ -200,10 +226,10 @@ struct iaa_req {
 	bool verify;
 	bool dynamic;			/* a dynamic-Huffman block if it pays */
 	bool dyn_aecs;			/* ... it does: the slot's AECS */
-	bool chained;			/* a later stage, polled inline */
 	bool async;			/* -EINPROGRESS returned: use the callback */
 	u32 crc;			/* CRC of the input, from the compress */
 	u32 comp_len;			/* compressed length, checked by verify */
+	struct iaa_wait wait;		/* the caller's waits, when it may not sleep */
 	struct iaa_buf src;
 	struct iaa_buf dst;
 };
@@ -225,6 +251,10 @@ extern struct dentry *iaa_debugfs_root;
 /* iaa_crypto_timeout.c */
 u64 iaa_timeout_ns(void);
 u64 iaa_wait_ns(bool may_sleep);
+void iaa_wait_init(struct iaa_wait *w, bool may_sleep);
+void iaa_wait_begin(struct iaa_wait *w);
+bool iaa_wait_over(struct iaa_wait *w);
+u64 iaa_wait_left(const struct iaa_wait *w);
 
 /* iaa_crypto_attrs.c */
 extern const struct attribute_group *iaa_driver_attr_groups[];
@@ -282,6 +312,8 @@ void iaa_slots_give_back(struct iaa_queue *q);
 void iaa_slots_free(struct iaa_queue *q);
 struct iaa_slot *iaa_slot_get(struct iaa_queue *q);
 void iaa_slot_put(struct iaa_queue *q, struct iaa_slot *slot);
+void iaa_slot_put_local(struct iaa_queue *q, struct iaa_slot *slot);
+void iaa_slots_cpu_dead(struct iaa_queue *q, unsigned int cpu);
 void iaa_slot_lose(struct iaa_slot *slot);
 void iaa_slot_clear_desc(struct iaa_slot *slot);
 unsigned int iaa_slots_busy(struct iaa_queue *q);
@@ -291,11 +323,12 @@ int iaa_wq_table_init(void);
 void iaa_wq_table_exit(void);
 void iaa_wq_table_rebuild(int going_cpu);
 void iaa_wq_table_rebuild_async(void);
-struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp, bool may_sleep);
+struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp,
+				   struct iaa_wait *wait);
 
 /* iaa_crypto_dma.c */
-bool iaa_req_fits_device(struct iaa_req *r);
-int iaa_req_map(struct iaa_req *r);
+bool iaa_req_fits_device(struct iaa_req *r, bool bounce_dst);
+int iaa_req_map(struct iaa_req *r, bool bounce_dst);
 void iaa_req_unmap(struct iaa_req *r, bool copy_out, unsigned int out_len);
 
 /* iaa_crypto_request.c */

@@ -79,7 +79,6 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 	r->verify = ctx->verify;
 	r->dynamic = ctx->dynamic;
 	r->dyn_aecs = false;
-	r->chained = false;
 	r->async = false;
 	r->stage_ns = 0;
 	r->start_ns = iaa_latency_stats_on() ? local_clock() : 0;

@@ -18,6 +18,15 @@
  * destination written in place is drained, or the device's DMA stopped
  * (iaa_crypto_fence.c). A bounced one lies in the descriptor's own area,
  * where a late write harms no one.
+ *
+ * A drain is a wait, which a caller that may not sleep and gave no callback
+ * (zram's backend) cannot afford within its bound (iaa_crypto_timeout.c):
+ * its destination always goes through the bounce area, so that a timeout
+ * never needs one. The device then writes at most IAA_BOUNCE_BYTES: a
+ * compress whose output would need more than that, but fits the caller's
+ * destination, is done again in software; a decompress whose output does
+ * not fit ends in the software fallback as any device failure does. The
+ * copy costs a memcpy of the output (a page at most).
  */
 #include <linux/dma-mapping.h>
 #include <linux/highmem.h>
@@ -36,27 +45,38 @@ static bool iaa_side_fits(struct scatterlist *sg, unsigned int len)
 	return iaa_sg_contiguous(sg, len) || len <= IAA_BOUNCE_BYTES;
 }
 
-bool iaa_req_fits_device(struct iaa_req *r)
+/**
+ * iaa_req_fits_device - whether the device can take both sides of @r
+ * @r: a validated request
+ * @bounce_dst: its destination goes through the bounce area whatever its
+ *	layout (a caller that may not sleep and gave no callback)
+ *
+ * Return: true if so; otherwise the request is for software.
+ */
+bool iaa_req_fits_device(struct iaa_req *r, bool bounce_dst)
 {
 	struct acomp_req *areq = r->areq;
 
 	return iaa_side_fits(areq->src, areq->slen) &&
-	       iaa_side_fits(areq->dst, areq->dlen);
+	       (bounce_dst || iaa_side_fits(areq->dst, areq->dlen));
 }
 
 static int iaa_side_map(struct device *dev, struct iaa_buf *b,
 			struct scatterlist *sg, unsigned int len,
 			enum dma_data_direction dir, void *bounce,
-			dma_addr_t bounce_dma)
+			dma_addr_t bounce_dma, bool force_bounce)
 {
-	b->len = len;
+	b->capped = force_bounce && len > IAA_BOUNCE_BYTES;
+	b->len = b->capped ? IAA_BOUNCE_BYTES : len;
 	b->dir = dir;
-	b->bounced = !iaa_sg_contiguous(sg, len);
+	b->bounced = force_bounce || !iaa_sg_contiguous(sg, len);
+	len = b->len;
 
 	if (b->bounced) {
 		b->cpu = bounce;
 		b->dma = bounce_dma;
-		if (dir != DMA_FROM_DEVICE)
+		/* A destination's old bytes are of no use, verified or not */
+		if (dir == DMA_TO_DEVICE)
 			sg_copy_to_buffer(sg, sg_nents(sg), bounce, len);
 		return 0;
 	}
@@ -75,10 +95,11 @@ static void iaa_side_unmap(struct device *dev, struct iaa_buf *b)
 /**
  * iaa_req_map - give the device addresses for both sides of @r
  * @r: request with its wq and descriptor
+ * @bounce_dst: as for iaa_req_fits_device()
  *
  * Return: 0, or an error after which @r is to be done in software.
  */
-int iaa_req_map(struct iaa_req *r)
+int iaa_req_map(struct iaa_req *r, bool bounce_dst)
 {
 	struct acomp_req *areq = r->areq;
 	struct iaa_queue *q = r->queue;
@@ -97,13 +118,13 @@ int iaa_req_map(struct iaa_req *r)
 		ddir = DMA_BIDIRECTIONAL;
 
 	ret = iaa_side_map(dev, &r->src, areq->src, areq->slen, DMA_TO_DEVICE,
-			   slot->bounce, slot->bounce_dma);
+			   slot->bounce, slot->bounce_dma, false);
 	if (ret)
 		return ret;
 
 	ret = iaa_side_map(dev, &r->dst, areq->dst, dlen, ddir,
 			   slot->bounce + IAA_BOUNCE_BYTES,
-			   slot->bounce_dma + IAA_BOUNCE_BYTES);
+			   slot->bounce_dma + IAA_BOUNCE_BYTES, bounce_dst);
 	if (ret) {
 		iaa_side_unmap(dev, &r->src);
 		return ret;

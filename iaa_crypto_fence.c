@@ -101,10 +101,13 @@ static bool iaa_fence_poll(struct idxd_desc *desc, u64 deadline,
 	return true;
 }
 
-/* Step 1: whether a Drain descriptor behind everything on @q completed */
-static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep)
+/*
+ * Step 1: whether a Drain descriptor behind everything on @q completed
+ * within @wait_ns
+ */
+static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep, u64 wait_ns)
 {
-	u64 deadline = ktime_get_ns() + IAA_FENCE_TIMEOUTS * iaa_timeout_ns();
+	u64 deadline = ktime_get_ns() + wait_ns;
 	struct iaa_slot *slot;
 	struct idxd_desc *desc;
 	bool drained;
@@ -400,6 +403,11 @@ const char *iaa_queue_state(struct iaa_queue *q)
  * @r: a request whose descriptor was given up on by timeout
  * @may_sleep: the caller allows sleeping while waiting for the drain
  *
+ * A drain that may sleep waits IAA_FENCE_TIMEOUTS timeouts; one that may not
+ * only what is left of the request's bound (iaa_crypto_timeout.c). The
+ * request path bounces the destination of the callers that could need the
+ * latter, so it is a last resort.
+ *
  * On return the device can no longer write @r's destination: it drained,
  * is halted, or its bus mastering is off (or it was reset since), unless
  * the kernel log says that bus mastering could not be turned off.
@@ -408,6 +416,7 @@ void iaa_req_fence(struct iaa_req *r, bool may_sleep)
 {
 	struct iaa_queue *q = r->queue;
 	unsigned long flags;
+	u64 wait_ns;
 	bool quiet;
 
 	/*
@@ -424,6 +433,13 @@ void iaa_req_fence(struct iaa_req *r, bool may_sleep)
 	if (quiet)
 		return;
 
-	if (!iaa_queue_drain(q, may_sleep))
+	if (may_sleep || IAA_TEST_NO_ATOMIC_BOUND)
+		wait_ns = IAA_FENCE_TIMEOUTS * iaa_timeout_ns();
+	else
+		wait_ns = iaa_wait_left(&r->wait);
+	if (!iaa_queue_drain(q, may_sleep, wait_ns))
 		iaa_accel_stop(q, r);
+	/* A caller that may not sleep waited for the drain too */
+	if (!may_sleep)
+		iaa_wait_over(&r->wait);
 }

@@ -5,17 +5,27 @@
  *
  * Putting it on the device and noticing that it finished.
  *
- * Submission formats the descriptor of the request's slot, publishes the
- * request in the slot's state word and writes the descriptor to the wq
- * portal. How the end is noticed depends on the transform's mode, but every
- * way ends in iaa_req_done():
+ * Submission formats the descriptor of the request's slot and writes it to
+ * the wq portal; only once the portal write has returned is the stage
+ * published to the thread that ends it, with its deadline. Nobody but the
+ * submitter can end a stage before that, so a submitter stalled between
+ * formatting and portal write (preempted, throttled) delays its request and
+ * nothing else: no deadline runs, no drain is sent ahead of its descriptor.
+ * The portal write (MOVDIR64B) is a posted, weakly ordered store, like a
+ * write-combining one: a wmb() after it orders it before the publish. A
+ * thread that ends the stage later read the publish first, so the Drain it
+ * may send to the same portal reaches the device after this descriptor
+ * (posted writes to one device do not pass each other).
  *
- *   sync	the submitter polls the completion record, up to the timeout.
- *		A submitter that may not sleep spins for at most
- *		iaa_wait_ns(false); if it gave a callback, for only
- *		IAA_HANDOVER_SPIN_NS, after which the poller takes the request
- *		over as in async mode (iaa_req_hand_over()). A request without
- *		a callback is always in this mode (iaa_crypto_alg.c);
+ * One completion model per mode, the same for every stage of a request:
+ *
+ *   sync	the submitter polls the record (slot BUSY), within its waits'
+ *		bounds (iaa_crypto_timeout.c). A submitter that may not sleep
+ *		but gave a callback spins for at most IAA_HANDOVER_SPIN_NS a
+ *		stage, then hands the request over to the poller
+ *		(iaa_req_hand_over()); from then on it is in async mode. A
+ *		request without a callback is always in this mode
+ *		(iaa_crypto_alg.c);
  *   async	the wq's poller scans the records of the slots in
  *		IAA_SLOT_POLLED (those marked in q->polled, a hint set before
  *		the state and cleared by whoever takes the slot out of it),
@@ -23,45 +33,57 @@
  *		the last one, then sleeping between scans;
  *   async_irq	the descriptor asks for an interrupt; idxd's wq interrupt
  *		thread hands it to iaa_irq_desc_complete(). The wq's watchdog
- *		ends requests past their deadline: one whose record is written
- *		missed its interrupt and completes from the record (a verify
- *		stage, which would need the descriptor idxd still holds, ends as
- *		a timeout); the others timed out.
+ *		ends stages past their deadline: one whose record is written
+ *		missed its interrupt and completes from the record; the others
+ *		timed out.
  *
  * A later stage of the same request (the verify of a compress, the compress
- * after a dynamic compress's statistics) goes on the same descriptor. In
- * async mode it goes back to the poller like the first stage, so that with
- * many requests in flight it overlaps the others. Otherwise whoever noticed
- * the end of the stage before (submitter, poller or interrupt thread) polls
- * it, right after submitting it: it costs about one more device operation,
- * less than another interrupt.
+ * after a dynamic compress's statistics) goes on the same descriptor and is
+ * published like the first: polled by the submitter in sync mode, by the
+ * poller in async mode, through an interrupt in async_irq mode. Neither the
+ * poller nor idxd's interrupt thread ever polls a stage inline, so one slow
+ * stage holds up no other completion. A stage whose descriptor idxd still
+ * holds (its interrupt missed) cannot take a later stage: the compress is
+ * then done again in software.
  *
  * The state word. Each slot (one descriptor, iaa_crypto_slot.c) has one, and
  * it alone says who may touch the slot and its request. An arrow marked
  * "cas" is a compare-and-exchange, because another thread may take another
  * arrow from the same state; the others are made by the slot's only owner.
  * The word also counts the slot's uses, so a compare-and-exchange based on
- * a reading of an earlier use fails.
+ * a reading of an earlier use fails. iaa_crypto_request.pml models this
+ * table with the device, the portal write, the drain and the unbind, and
+ * tools/model/check has spin check it.
  *
  *   FREE     -> BUSY      the submitter, taking the slot (iaa_slot_get())
- *   BUSY     -> POLLED    the submitter (async), or a sync submitter handing
- *                         the request over to the poller
- *   BUSY     -> IRQ       the submitter (async_irq)
+ *   BUSY     -> SUBMIT    the submitter of a stage that asks for an
+ *                         interrupt, before its portal write
+ *   SUBMIT   -> IRQ       the submitter, once the portal write returned (cas)
+ *   SUBMIT   -> EARLY     idxd's interrupt thread: the stage completed before
+ *                         its submitter published it                    (cas)
+ *   EARLY    -> BUSY      the submitter, which then ends the stage itself
+ *   SUBMIT   -> BUSY      the submitter, when the portal write failed (idxd
+ *                         never listed the descriptor)
+ *   BUSY     -> POLLED    the submitter of a polled stage once its portal
+ *                         write returned, or a sync submitter handing over
  *   POLLED   -> BUSY      the poller: record written or deadline past  (cas)
  *   IRQ      -> BUSY      idxd's interrupt thread                      (cas)
  *   IRQ      -> HELD      the watchdog, past the deadline              (cas)
- *   POLLED, IRQ -> BUSY   the submitter, when the portal write failed  (cas)
  *   HELD     -> RETURNED  idxd's interrupt thread, late                (cas)
  *   HELD     -> ORPHAN    the request's end                            (cas)
  *   ORPHAN   -> FREE      idxd's interrupt thread, late                (cas)
  *   BUSY, RETURNED -> FREE  the request's end
  *   BUSY     -> LOST      the request's end after a timeout: the device may
- *                         still run the descriptor, which is never reused
+ *                         still run the descriptor, which is not reused
+ *   LOST     -> FREE      the wq's recovery, once a drain submitted after it
+ *                         completed (iaa_crypto_fence.c)
  *
  * Whoever moves a slot to BUSY or HELD ends its request, so a completion
  * racing with the watchdog is handled exactly once, and nobody takes a lock
- * on the way. iaa_crypto_fence.c keeps the late writes of a descriptor given
- * up on by timeout out of the caller's memory.
+ * on the way. A thread that took a slot past its deadline reads the record
+ * once more: a stage that completed meanwhile is not a timeout.
+ * iaa_crypto_fence.c keeps the late writes of a descriptor given up on by
+ * timeout out of the caller's memory.
  *
  * The end of a request: one path for every mode.
  *
@@ -78,9 +100,10 @@
  *   -EIO	compress: any other device error, or failed verification
  *   -EINVAL	the request itself is malformed
  * The table below gives each device status its errno and statistic; for a
- * compress every errno but -ENOSPC and -ETIMEDOUT then becomes -EIO.
- * A decompress never reports a device error: any failure on the device is
- * retried in software, whose verdict is final.
+ * compress every errno but -ENOSPC and -ETIMEDOUT then becomes -EIO. An
+ * output_size larger than the destination the device was given is a device
+ * error too. A decompress never reports a device error: any failure on the
+ * device is retried in software, whose verdict is final.
  */
 #include <linux/bitfield.h>
 #include <linux/bitmap.h>
@@ -88,12 +111,15 @@
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/clock.h>
 #include <linux/string.h>
 
 #include "iaa_crypto.h"
 #include "iaa_crypto_desc.h"
 
+/* iaa_req_launch(): the stage is on the device and finished already */
+#define IAA_LAUNCH_ENDED	1
 /* iaa_req_done(): a further stage of the request is on the device, to poll */
 #define IAA_REQ_NEXT_STAGE	1
 
@@ -103,8 +129,8 @@ static int iaa_req_software(struct iaa_req *r);
 static int iaa_req_finish(struct iaa_req *r, int err);
 
 /*
- * A caller that may not sleep but gave a callback spins this long for its
- * descriptor, then hands the request to the wq's poller (see
+ * A caller that may not sleep but gave a callback spins this long for a
+ * stage, then hands the request to the wq's poller (see
  * iaa_req_hand_over()).
  */
 #define IAA_HANDOVER_SPIN_NS	(2 * NSEC_PER_MSEC)
@@ -118,6 +144,24 @@ static int iaa_req_finish(struct iaa_req *r, int err);
 #define IAA_POLL_SLEEP_MAX_US	20
 /* Inline polling reads the clock only once per this many record checks */
 #define IAA_POLL_CLOCK_EVERY	1024
+
+#ifdef IAA_CRYPTO_TEST_HOOKS
+/* The test build (iaa_crypto.h): a submitter stalled before its portal write */
+static unsigned int iaa_test_stall_ms;
+module_param_named(test_stall_submit_ms, iaa_test_stall_ms, uint, 0600);
+MODULE_PARM_DESC(test_stall_submit_ms,
+		 "Test build only: the next submission waits this long before its portal write (ms)");
+
+static void iaa_test_stall(void)
+{
+	unsigned int ms = xchg(&iaa_test_stall_ms, 0);
+
+	if (ms)
+		mdelay(ms);
+}
+#else
+static inline void iaa_test_stall(void) { }
+#endif
 
 static enum iaa_slot_state iaa_slot_st(u32 word)
 {
@@ -150,12 +194,6 @@ static bool iaa_desc_finished(struct idxd_desc *desc)
 	return READ_ONCE(desc->iax_completion->status) != 0;
 }
 
-/* Whether the current stage of @r is polled by the code that submits it */
-static bool iaa_req_inline(const struct iaa_req *r)
-{
-	return r->mode == IAA_WAIT_SYNC || r->chained;
-}
-
 /*
  * Format the descriptor of @r's slot for its current stage. The slot keeps
  * the fields that never change (iaa_crypto_slot.c); every stage writes all
@@ -163,19 +201,19 @@ static bool iaa_req_inline(const struct iaa_req *r)
  */
 static void iaa_desc_build(struct iaa_req *r)
 {
-	struct idxd_desc *desc = r->slot->desc;
-	struct iax_hw_desc *hw = desc->iax_hw;
+	struct iaa_slot *slot = r->slot;
+	struct iax_hw_desc *hw = slot->desc->iax_hw;
 
 	switch (r->op) {
 	case IAA_OP_STATS:
 		iaa_desc_set_stats(hw, r->src.dma, r->src.len,
-				   iaa_dyn_stats_dma(r->slot));
+				   iaa_dyn_stats_dma(slot));
 		break;
 	case IAA_OP_COMPRESS:
 		iaa_desc_set_compress(hw, r->src.dma, r->src.len,
 				      r->dst.dma, r->dst.len,
 				      r->dyn_aecs ?
-				      iaa_dyn_aecs_dma(r->slot) :
+				      iaa_dyn_aecs_dma(slot) :
 				      r->queue->accel->aecs_dma);
 		break;
 	case IAA_OP_DECOMPRESS:
@@ -183,14 +221,18 @@ static void iaa_desc_build(struct iaa_req *r)
 					r->dst.dma, r->dst.len, false);
 		break;
 	case IAA_OP_VERIFY:
-		/* Decode our own output; the source is never written */
+		/*
+		 * Decode our own output, writing nothing: the destination is
+		 * the slot's own bounce area (its source half, of no use once
+		 * the compress is done), never memory of the caller's
+		 */
 		iaa_desc_set_decompress(hw, r->dst.dma, r->comp_len,
-					r->src.dma, r->src.len, true);
+					slot->bounce_dma, r->src.len, true);
 		break;
 	}
-	iaa_desc_set_completion(hw,
-				!iaa_req_inline(r) && r->mode == IAA_WAIT_IRQ);
-	memset(desc->iax_completion, 0, sizeof(*desc->iax_completion));
+	iaa_desc_set_completion(hw, r->mode == IAA_WAIT_IRQ);
+	memset(slot->desc->iax_completion, 0,
+	       sizeof(*slot->desc->iax_completion));
 }
 
 /*
@@ -205,48 +247,92 @@ static void iaa_queue_kick(struct iaa_queue *q)
 		queue_work(iaa_poll_wq, &q->poll);
 }
 
-/**
- * iaa_req_launch - submit the current stage of @r to its wq
- * @r: request owning a slot of r->queue (IAA_SLOT_BUSY), buffers mapped
- *
- * A stage polled inline (sync mode, verify) keeps its slot BUSY: nobody
- * else looks at it. Otherwise the slot goes to POLLED or IRQ, with its
- * deadline, before the portal write: from then on the poller, idxd's
- * interrupt thread or the watchdog may end @r at any moment.
- *
- * Return: 0 once submitted, or an error with the slot still BUSY (@r's).
+/*
+ * Write the descriptor of @r's slot to the wq portal. idxd_submit_desc()
+ * waits, sleeping, while idxd revokes and reallocates the wq's interrupt
+ * handle (wq_active killed, 6.12 submit.c); a caller that may not sleep
+ * goes to software instead. The check leaves a window of a few
+ * instructions before idxd's own: idxd has no submission that never
+ * sleeps.
  */
-static int iaa_req_launch(struct iaa_req *r)
+static int iaa_req_portal_write(struct iaa_req *r)
+{
+	struct idxd_wq *wq = r->queue->wq;
+	int ret;
+
+	if (!r->wait.may_sleep && unlikely(percpu_ref_is_dying(&wq->wq_active)))
+		return -EAGAIN;
+	ret = idxd_submit_desc(wq, r->slot->desc);
+	/*
+	 * The portal write (weakly ordered) before anything this thread
+	 * publishes next: pairs with the acquire of whoever reads the publish
+	 * and then sends a Drain to the same portal
+	 */
+	if (!ret)
+		wmb();
+	return ret;
+}
+
+/*
+ * The stage of @r is on the device: publish it, with its deadline, to the
+ * thread that ends it (the poller, or idxd's interrupt thread and the
+ * watchdog).
+ *
+ * Return: 0, or IAA_LAUNCH_ENDED when the interrupt came before the
+ * publish: the stage is then the caller's to end (slot BUSY).
+ */
+static int iaa_req_publish(struct iaa_req *r)
 {
 	struct iaa_slot *slot = r->slot;
 	struct iaa_queue *q = r->queue;
-	enum iaa_slot_state st;
+	u32 submit = iaa_slot_word(atomic_read(&slot->state), IAA_SLOT_SUBMIT);
+	int ret = 0;
+
+	slot->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
+	/* @q must outlive an end of @r racing with the code below */
+	percpu_ref_get(&q->ref);
+	if (r->mode == IAA_WAIT_ASYNC) {
+		set_bit(slot - q->slots, q->polled);
+		iaa_slot_publish(slot, IAA_SLOT_POLLED);
+		iaa_queue_kick(q);
+	} else if (iaa_slot_move(slot, submit, IAA_SLOT_IRQ)) {
+		queue_delayed_work(iaa_poll_wq, &q->watchdog,
+				   nsecs_to_jiffies(iaa_timeout_ns()) + 1);
+	} else {
+		/* EARLY: idxd is done with the descriptor; its record first */
+		WARN_ON_ONCE(iaa_slot_st(atomic_read_acquire(&slot->state)) !=
+			     IAA_SLOT_EARLY);
+		iaa_slot_publish(slot, IAA_SLOT_BUSY);
+		ret = IAA_LAUNCH_ENDED;
+	}
+	percpu_ref_put(&q->ref);
+	return ret;
+}
+
+#ifdef IAA_CRYPTO_TEST_BREAK_PUBLISH
+/*
+ * The broken order, for make check-broken: deadline and publish before the
+ * portal write. A stalled submitter's request can then be timed out, drained
+ * and ended while its descriptor is not yet in the wq.
+ */
+static int iaa_req_launch_broken(struct iaa_req *r)
+{
+	enum iaa_slot_state st = r->mode == IAA_WAIT_ASYNC ? IAA_SLOT_POLLED :
+							    IAA_SLOT_IRQ;
+	struct iaa_slot *slot = r->slot;
+	struct iaa_queue *q = r->queue;
 	u32 word;
 	int ret;
 
-	iaa_desc_build(r);
-	if (iaa_latency_stats_on())
-		r->stage_ns = local_clock();
-
-	if (iaa_req_inline(r))
-		return idxd_submit_desc(q->wq, slot->desc);
-
-	st = r->mode == IAA_WAIT_ASYNC ? IAA_SLOT_POLLED : IAA_SLOT_IRQ;
 	slot->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
-	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
 	word = iaa_slot_word(atomic_read(&slot->state), st);
 	if (st == IAA_SLOT_POLLED)
 		set_bit(slot - q->slots, q->polled);
 	iaa_slot_publish(slot, st);
-
+	iaa_test_stall();
 	ret = idxd_submit_desc(q->wq, slot->desc);
 	if (ret) {
-		/*
-		 * Never on the device. Only a deadline, long past by now
-		 * only if this thread was stalled, lets anyone else end it:
-		 * then they do (a timeout).
-		 */
 		if (!iaa_slot_move(slot, word, IAA_SLOT_BUSY))
 			ret = 0;
 		else if (st == IAA_SLOT_POLLED)
@@ -259,6 +345,49 @@ static int iaa_req_launch(struct iaa_req *r)
 	}
 	percpu_ref_put(&q->ref);
 	return ret;
+}
+#endif
+
+/**
+ * iaa_req_launch - submit the current stage of @r to its wq
+ * @r: request owning a slot of r->queue (IAA_SLOT_BUSY), buffers mapped
+ *
+ * In sync mode the slot stays BUSY: its submitter polls it. Otherwise it is
+ * published once the portal write returned (iaa_req_publish()): from then on
+ * the poller, idxd's interrupt thread or the watchdog may end @r at any
+ * moment. A stage that asks for an interrupt is in SUBMIT meanwhile, so
+ * that idxd's interrupt thread, which may see it complete before the
+ * publish, leaves it to the submitter (EARLY).
+ *
+ * Return: 0 once submitted (published, or to poll in sync mode),
+ * IAA_LAUNCH_ENDED once submitted and finished (@r the caller's to end), or
+ * an error with the slot still BUSY (@r's) and nothing on the device.
+ */
+static int iaa_req_launch(struct iaa_req *r)
+{
+	bool irq = r->mode == IAA_WAIT_IRQ;
+	int ret;
+
+	iaa_desc_build(r);
+	if (iaa_latency_stats_on())
+		r->stage_ns = local_clock();
+
+#ifdef IAA_CRYPTO_TEST_BREAK_PUBLISH
+	if (r->mode != IAA_WAIT_SYNC)
+		return iaa_req_launch_broken(r);
+#endif
+	if (irq)
+		iaa_slot_publish(r->slot, IAA_SLOT_SUBMIT);
+	iaa_test_stall();
+	ret = iaa_req_portal_write(r);
+	if (ret) {
+		if (irq)
+			iaa_slot_publish(r->slot, IAA_SLOT_BUSY);
+		return ret;
+	}
+	if (r->mode == IAA_WAIT_SYNC)
+		return 0;
+	return iaa_req_publish(r);
 }
 
 /*
@@ -284,8 +413,11 @@ static void iaa_req_release_hw(struct iaa_req *r, bool lost)
 	default:
 		if (lost)
 			iaa_slot_lose(slot);
-		else
+		else if (r->async)
 			iaa_slot_put(q, slot);
+		else
+			/* Its submitter ends it, on the CPU it submits from */
+			iaa_slot_put_local(q, slot);
 		break;
 	}
 	r->slot = NULL;
@@ -294,52 +426,21 @@ static void iaa_req_release_hw(struct iaa_req *r, bool lost)
 }
 
 /*
- * Spin on the completion record of a stage polled inline: at most for the
- * request timeout if the caller may sleep (then rescheduling now and then),
- * and at most for iaa_wait_ns(false) if it may not - it may be spinning with
- * preemption off. The clock is read only every IAA_POLL_CLOCK_EVERY checks,
- * and the timeout counts from the first reading, a few checks after the
- * submission.
- */
-static int iaa_desc_poll_for(struct iaa_req *r, u64 wait_ns, bool may_sleep)
-{
-	struct idxd_desc *desc = r->slot->desc;
-	unsigned int spins = 0;
-	u64 now, deadline = 0;
-
-	while (!iaa_desc_finished(desc)) {
-		if (++spins % IAA_POLL_CLOCK_EVERY) {
-			cpu_relax();
-			continue;
-		}
-		now = ktime_get_ns();
-		if (!deadline)
-			deadline = now + wait_ns;
-		else if (now > deadline)
-			/* a last look: the record may have come meanwhile */
-			return iaa_desc_finished(desc) ? 0 : -ETIMEDOUT;
-		if (may_sleep)
-			cond_resched();
-	}
-	return 0;
-}
-
-/*
  * The device is slow for a caller that spins with preemption possibly off
  * but can take a callback (zswap): the wq's poller, which may sleep and is
  * not tied to this CPU, takes the request over as if it had been submitted
- * in async mode, with what is left of timeout_ms, and completes it through
+ * in async mode, with its deadline at @deadline, and completes it through
  * the callback. A slow device then costs the caller a short spin, and the
- * request still gets the whole timeout before it counts as timed out.
+ * stage still gets the whole timeout before it counts as timed out.
  */
-static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
+static int iaa_req_hand_over(struct iaa_req *r, u64 deadline)
 {
 	struct iaa_slot *slot = r->slot;
 	struct iaa_queue *q = r->queue;
-	u64 tmo = iaa_timeout_ns();
 
 	r->async = true;
-	slot->deadline_ns = ktime_get_ns() + (tmo > spun_ns ? tmo - spun_ns : 0);
+	r->mode = IAA_WAIT_ASYNC;
+	slot->deadline_ns = deadline;
 	iaa_stat_inc(IAA_STAT_HANDED_OVER);
 	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
@@ -351,36 +452,66 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 spun_ns)
 	return -EINPROGRESS;
 }
 
-/*
- * Poll the stage of @r just submitted: for a caller that may not sleep but
- * has a callback, only briefly before the poller takes it over.
+/**
+ * iaa_req_poll_stage - poll the record of the stage of @r just submitted
+ * @r: a request in sync mode, its slot BUSY
  *
- * Return: 0 or -ETIMEDOUT, or -EINPROGRESS once handed over (@r may then be
- * gone).
+ * Polls within the request's waits (iaa_crypto_timeout.c): a caller that may
+ * sleep reschedules now and then, one that may not spins. A caller that may
+ * not sleep but has a callback spins for at most IAA_HANDOVER_SPIN_NS of
+ * the stage (less if its bound runs out first), then hands the request over
+ * to the poller: it never times out in its own context. The clock is read
+ * only every IAA_POLL_CLOCK_EVERY checks.
+ *
+ * Return: 0 once the record is written, -ETIMEDOUT, or -EINPROGRESS once
+ * handed over (@r may then be gone).
  */
-static int iaa_req_poll_stage(struct iaa_req *r, bool may_sleep)
+static int iaa_req_poll_stage(struct iaa_req *r)
 {
-	if (!may_sleep && r->areq->base.complete) {
-		if (iaa_desc_poll_for(r, IAA_HANDOVER_SPIN_NS, false))
-			return iaa_req_hand_over(r, IAA_HANDOVER_SPIN_NS);
-		return 0;
+	struct idxd_desc *desc = r->slot->desc;
+	struct iaa_wait *w = &r->wait;
+	bool hand_over = !w->may_sleep && r->areq->base.complete;
+	unsigned int spins = 0;
+	u64 first = 0;
+	bool over;
+
+	iaa_wait_begin(w);
+	while (!iaa_desc_finished(desc)) {
+		if (++spins % IAA_POLL_CLOCK_EVERY) {
+			cpu_relax();
+			continue;
+		}
+		over = iaa_wait_over(w);
+		if (!first)
+			first = w->last;
+		if (hand_over)
+			over = over || w->last - first > IAA_HANDOVER_SPIN_NS;
+		if (over) {
+			/* a last look: the record may have come meanwhile */
+			if (iaa_desc_finished(desc))
+				return 0;
+			if (hand_over)
+				return iaa_req_hand_over(r,
+							 first + iaa_timeout_ns());
+			return -ETIMEDOUT;
+		}
+		if (w->may_sleep)
+			cond_resched();
 	}
-	return iaa_desc_poll_for(r, iaa_wait_ns(may_sleep), may_sleep);
+	return 0;
 }
 
 /**
  * iaa_req_settle - finish @r after the end of its current stage
  * @r: the request, its slot BUSY or HELD for the caller
  * @err: as for iaa_req_done()
- * @may_sleep: the caller allows rescheduling while polling
+ * @may_sleep: the calling context may sleep (for a drain)
  *
- * A further stage not left to the poller is polled here, right after its
- * submission, for at most iaa_wait_ns(@may_sleep); for a caller that may not
- * sleep but has a callback, for IAA_HANDOVER_SPIN_NS, then the poller takes
- * it over.
+ * A further stage in sync mode is polled here, right after its submission
+ * (iaa_req_poll_stage()); one finished already (EARLY) is ended at once.
  *
- * Return: the final result of @r, or -EINPROGRESS once the poller has it. An
- * asynchronous request has been completed (or will be) through its
+ * Return: the final result of @r, or -EINPROGRESS once another thread has
+ * it. An asynchronous request has been completed (or will be) through its
  * callback and must not be touched any more.
  */
 static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
@@ -394,7 +525,7 @@ static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 		ret = iaa_req_done(r, err);
 		if (ret != IAA_REQ_NEXT_STAGE)
 			return ret;
-		err = iaa_req_poll_stage(r, may_sleep);
+		err = iaa_req_poll_stage(r);
 		if (err == -EINPROGRESS)
 			return err;
 	}
@@ -410,28 +541,37 @@ static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 int iaa_req_execute(struct iaa_req *r)
 {
 	bool may_sleep = r->areq->base.flags & CRYPTO_TFM_REQ_MAY_SLEEP;
+	/* A caller with no callback that may not sleep cannot wait for a drain */
+	bool bounce_dst = !may_sleep && !r->areq->base.complete &&
+			  !IAA_TEST_NO_ATOMIC_BOUND;
 	enum iaa_wait_mode mode = r->mode;
 	int ret;
 
-	if (!iaa_req_fits_device(r))
+	iaa_wait_init(&r->wait, may_sleep);
+	if (!iaa_req_fits_device(r, bounce_dst))
 		return iaa_req_software(r);
 
-	r->queue = iaa_wq_table_get(&r->slot, may_sleep);
+	r->queue = iaa_wq_table_get(&r->slot, &r->wait);
 	if (!r->queue)
 		return iaa_req_software(r);
 	r->slot->req = r;
 
-	ret = iaa_req_map(r);
+	ret = iaa_req_map(r, bounce_dst);
 	if (ret)
 		goto software;
 
 	r->async = mode != IAA_WAIT_SYNC;
 	ret = iaa_req_launch(r);
+	if (ret == IAA_LAUNCH_ENDED) {
+		/* Through the callback, which may have run already */
+		iaa_req_settle(r, 0, may_sleep);
+		return -EINPROGRESS;
+	}
 	if (!ret) {
 		/* An async request may be complete and gone already */
 		if (mode != IAA_WAIT_SYNC)
 			return -EINPROGRESS;
-		ret = iaa_req_poll_stage(r, may_sleep);
+		ret = iaa_req_poll_stage(r);
 		if (ret == -EINPROGRESS)
 			return ret;
 		return iaa_req_settle(r, ret, may_sleep);
@@ -465,8 +605,8 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 	     i = polled ? find_next_bit(q->polled, q->nr_slots, i + 1) : i + 1) {
 		struct iaa_slot *slot = &q->slots[i];
 		u32 word = atomic_read_acquire(&slot->state);
+		bool finished, missed_irq;
 		u64 deadline;
-		bool finished;
 
 		if (iaa_slot_st(word) != st) {
 			/* marked before its state is: it may be next time */
@@ -497,7 +637,11 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 		 * asked for an interrupt lost it (or the interrupt is very
 		 * late): its result stands.
 		 */
-		if (finished && st == IAA_SLOT_IRQ)
+		missed_irq = finished && !polled;
+		/* A record written since the look above: not a timeout */
+		if (!finished)
+			finished = iaa_desc_finished(slot->desc);
+		if (missed_irq)
 			dev_warn_ratelimited(wq_confdev(q->wq),
 					     "descriptor completed without its interrupt within %llu ms\n",
 					     div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
@@ -581,6 +725,11 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 			iaa_req_settle(slot->req, type == IDXD_COMPLETE_ABORT ?
 					       -ECANCELED : 0, false);
 			return;
+		case IAA_SLOT_SUBMIT:
+			/* Completed before it was published: its submitter ends it */
+			if (!iaa_slot_move(slot, word, IAA_SLOT_EARLY))
+				continue;
+			return;
 		case IAA_SLOT_HELD:
 			/* The watchdog is ending its request */
 			if (!iaa_slot_move(slot, word, IAA_SLOT_RETURNED))
@@ -662,6 +811,9 @@ static const struct iaa_status_info iaa_status_other =
 /* The analytics error that means "output larger than max_dst_size" */
 static const struct iaa_status_info iaa_status_dst_full =
 	IAA_STATUS(-ENOSPC, IAA_STAT_ERR_OVERFLOW);
+/* An output_size past the destination the device was given */
+static const struct iaa_status_info iaa_status_bad_size =
+	IAA_STATUS(-EIO, IAA_STAT_ERR_HW);
 /* The driver stopped waiting */
 static const struct iaa_status_info iaa_status_timeout =
 	IAA_STATUS(-ETIMEDOUT, IAA_STAT_ERR_TIMEOUT);
@@ -701,6 +853,9 @@ static int iaa_req_finish(struct iaa_req *r, int err)
 		iaa_stat_add(comp ? IAA_STAT_COMP_BYTES_OUT :
 				    IAA_STAT_DECOMP_BYTES_OUT, areq->dlen);
 	}
+	/* Every wait of a caller that may not sleep, summed: the bound's proof */
+	if (!r->wait.may_sleep && r->wait.start)
+		iaa_stat_atomic_wait(r->wait.last - r->wait.start);
 	if (iaa_latency_stats_on() && r->start_ns) {
 		/* local_clock(): cheap; an async end may be on another CPU */
 		u64 now = local_clock();
@@ -732,26 +887,29 @@ static int iaa_req_software(struct iaa_req *r)
 }
 
 /*
- * Go on with stage @op on the same descriptor: in async mode through the
- * poller, otherwise polled by whoever noticed the end of the last one.
- * Return: 0 when it is to be polled, -EINPROGRESS once the poller has it
- * (@r may then be gone), or an error.
+ * Go on with stage @op on the same descriptor, published as the request's
+ * first stage was (iaa_req_launch()).
+ *
+ * Return: IAA_REQ_NEXT_STAGE when the caller is to poll it (sync mode) or to
+ * end it at once (finished already), -EINPROGRESS once another thread has it
+ * (@r may then be gone), or -EAGAIN when the rest of @r is for software: its
+ * descriptor is still idxd's (the watchdog ended the stage before its
+ * interrupt), or could not be submitted.
  */
 static int iaa_req_chain(struct iaa_req *r, enum iaa_op op)
 {
-	bool inline_stage = r->mode != IAA_WAIT_ASYNC;
 	int ret;
 
-	/* A descriptor idxd still holds (interrupt missed) cannot be reused */
 	if (iaa_slot_st(atomic_read(&r->slot->state)) != IAA_SLOT_BUSY)
-		return -ETIMEDOUT;
+		return -EAGAIN;
 
 	r->op = op;
-	r->chained = inline_stage;
 	ret = iaa_req_launch(r);
-	if (!ret && !inline_stage)
-		return -EINPROGRESS;
-	return ret;
+	if (ret < 0)
+		return -EAGAIN;
+	if (ret == IAA_LAUNCH_ENDED || r->mode == IAA_WAIT_SYNC)
+		return IAA_REQ_NEXT_STAGE;
+	return -EINPROGRESS;
 }
 
 /* The compress worked; check it by decoding it on the device */
@@ -773,7 +931,7 @@ static void iaa_req_stage_time(struct iaa_req *r, enum iaa_stat stat)
 /*
  * The statistics of a dynamic compress are in: go on with the block they
  * call for. Return: as iaa_req_chain() for its compress, 0 with *@store set
- * for stored blocks, or an error.
+ * for stored blocks, or -ENOSPC.
  */
 static int iaa_req_stats_done(struct iaa_req *r, bool *store)
 {
@@ -800,7 +958,7 @@ static int iaa_req_stats_done(struct iaa_req *r, bool *store)
  *	record is not to be trusted: -ETIMEDOUT or -ECANCELED (idxd abort)
  *
  * Return: IAA_REQ_NEXT_STAGE when @r went on with a further stage for the
- * caller to poll, -EINPROGRESS when the poller has that stage, otherwise
+ * caller to poll, -EINPROGRESS when another thread has that stage, otherwise
  * the final result of @r.
  */
 static int iaa_req_done(struct iaa_req *r, int forced_err)
@@ -809,9 +967,10 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	const struct iaa_status_info *info = NULL;
 	struct acomp_req *areq = r->areq;
 	struct iaa_queue *q = r->queue;
+	bool store = false, sw = false;
 	unsigned int out = 0;
 	int err = forced_err;
-	bool store = false;
+	int ret;
 
 	if (forced_err == -ETIMEDOUT) {
 		info = &iaa_status_timeout;
@@ -824,6 +983,10 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 		if (cr->status != IAX_COMP_SUCCESS)
 			info = iaa_status_lookup(cr);
 		out = cr->output_size;
+		/* Never more than the device was given: a device fault */
+		if (!info && out > r->dst.len &&
+		    (r->op == IAA_OP_COMPRESS || r->op == IAA_OP_DECOMPRESS))
+			info = &iaa_status_bad_size;
 	}
 	if (info) {
 		err = info->err;
@@ -838,32 +1001,24 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	case IAA_OP_STATS:
 		if (err)
 			break;
-		err = iaa_req_stats_done(r, &store);
-		if (!err && !store)
-			return IAA_REQ_NEXT_STAGE;
-		if (err == -EINPROGRESS)
-			return err;
-		if (err == -ETIMEDOUT)
-			iaa_stat_inc(IAA_STAT_ERR_TIMEOUT);
-		else if (err < 0 && err != -ENOSPC)
-			err = -EIO;
+		ret = iaa_req_stats_done(r, &store);
+		if (ret == IAA_REQ_NEXT_STAGE || ret == -EINPROGRESS)
+			return ret;
+		if (ret == -EAGAIN)
+			sw = true;
+		else
+			err = ret;
 		break;
 	case IAA_OP_COMPRESS:
 		if (r->dynamic)
 			iaa_req_stage_time(r, IAA_STAT_DYN_PASS2_NS);
 		if (err || !r->verify)
 			break;
-		err = iaa_req_start_verify(r, cr);
-		if (!err)
-			return IAA_REQ_NEXT_STAGE;
-		if (err == -EINPROGRESS)
-			return err;
-		if (err == -ETIMEDOUT) {
-			iaa_stat_inc(IAA_STAT_ERR_TIMEOUT);
-			break;
-		}
-		iaa_stat_inc(IAA_STAT_VERIFY_FAIL);
-		err = -EIO;
+		ret = iaa_req_start_verify(r, cr);
+		if (ret == IAA_REQ_NEXT_STAGE || ret == -EINPROGRESS)
+			return ret;
+		/* A compress that worked but cannot be verified: redone */
+		sw = true;
 		break;
 	case IAA_OP_VERIFY:
 		/*
@@ -884,16 +1039,24 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	case IAA_OP_DECOMPRESS:
 		break;
 	}
+	/*
+	 * Output that did not fit a destination shorter than the caller's
+	 * (iaa_crypto_dma.c) may fit the caller's: software tries
+	 */
+	if (err == -ENOSPC && r->op != IAA_OP_DECOMPRESS && r->dst.capped) {
+		err = 0;
+		sw = true;
+	}
 
-	iaa_req_unmap(r, !err && !store, out);
-	if (!err)
+	iaa_req_unmap(r, !err && !store && !sw, out);
+	if (!err && !sw)
 		areq->dlen = out;
 	if (r->op == IAA_OP_DECOMPRESS) {
 		iaa_counters_add(&q->stats, false, err ? 0 : areq->slen);
 		iaa_counters_add(&q->accel->stats, false, err ? 0 : areq->slen);
 	} else {
-		iaa_counters_add(&q->stats, true, err ? 0 : out);
-		iaa_counters_add(&q->accel->stats, true, err ? 0 : out);
+		iaa_counters_add(&q->stats, true, err || sw ? 0 : out);
+		iaa_counters_add(&q->accel->stats, true, err || sw ? 0 : out);
 	}
 	/* A descriptor given up on by timeout may still be on the device */
 	iaa_req_release_hw(r, forced_err == -ETIMEDOUT);
@@ -904,6 +1067,8 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	/* Stored blocks need no device: the CPU copies */
 	if (store)
 		err = iaa_dyn_store(areq);
+	if (sw)
+		err = iaa_sw_compress(areq);
 
 	return iaa_req_finish(r, err);
 }

@@ -15,7 +15,9 @@
  * of it each CPU keeps the slot it freed last, taken and given back with
  * one per-CPU exchange: a CPU that submits one request at a time (a
  * synchronous caller) keeps using one descriptor and touches no cache line
- * another CPU writes. The sbitmap costs about ten times as much. The cache
+ * another CPU writes. The sbitmap costs about ten times as much. Only the
+ * submitter of a request that ended on its own CPU fills the cache, and a
+ * CPU that goes down gives its slot back (iaa_crypto_wq_table.c). The cache
  * is left out on a wq with fewer than two slots per possible CPU, where the
  * slots it holds could starve the other CPUs.
  *
@@ -194,12 +196,47 @@ void iaa_slot_put(struct iaa_queue *q, struct iaa_slot *slot)
 {
 	slot->req = NULL;
 	iaa_slot_set(slot, IAA_SLOT_FREE);
+	/* The release orders the clear after every use of the slot */
+	smp_mb__before_atomic();
+	sbitmap_put(&q->free_map, slot - q->slots);
+}
+
+/**
+ * iaa_slot_put_local - give back a slot into this CPU's cache
+ * @q: the slot's queue
+ * @slot: a slot its caller has, in any state but IAA_SLOT_FREE
+ *
+ * Only for the thread that submitted the slot's request, on the CPU it
+ * submits from: the poller, the interrupt thread and the watchdog give
+ * slots back with iaa_slot_put(), so that a CPU's cache holds only what
+ * that CPU will take again.
+ */
+void iaa_slot_put_local(struct iaa_queue *q, struct iaa_slot *slot)
+{
+	slot->req = NULL;
+	iaa_slot_set(slot, IAA_SLOT_FREE);
 	/* This CPU's own: its later uses are ordered after this one */
 	if (q->cache && !this_cpu_cmpxchg(*q->cache, NULL, slot))
 		return;
 	/* The release orders the clear after every use of the slot */
 	smp_mb__before_atomic();
 	sbitmap_put(&q->free_map, slot - q->slots);
+}
+
+/**
+ * iaa_slots_cpu_dead - give back the slot a dead CPU's cache kept
+ * @q: a queue
+ * @cpu: a CPU that is down: nothing runs on it to use its cache
+ */
+void iaa_slots_cpu_dead(struct iaa_queue *q, unsigned int cpu)
+{
+	struct iaa_slot *slot;
+
+	if (!q->cache)
+		return;
+	slot = xchg(per_cpu_ptr(q->cache, cpu), NULL);
+	if (slot)
+		sbitmap_put(&q->free_map, slot - q->slots);
 }
 
 /* Keep a slot its caller has out of use until the wq is unbound */

@@ -3,6 +3,9 @@
  * IAA deflate statistics in debugfs (iaa-crypto/):
  *
  *   total_* and max_*_delay_ns	one global counter per file
+ *   max_atomic_wait_ns		the longest a caller that may not sleep waited
+ *				for the device in one request, all its waits
+ *				summed (iaa_crypto_timeout.c)
  *   wq_stats			global counters, then every device and its wqs
  *   stats_reset		any write clears every counter
  *   latency_stats		1: keep max_*_delay_ns (a clock reading per
@@ -39,7 +42,16 @@ static u64 iaa_stat_sum(enum iaa_stat stat)
 	return sum;
 }
 
+/* The longest summed wait of one request whose caller may not sleep */
+static DEFINE_PER_CPU(u64, iaa_max_atomic_wait_ns);
+
 /* A preemption between the read and the write loses one maximum, at worst */
+void iaa_stat_atomic_wait(u64 ns)
+{
+	if (ns > this_cpu_read(iaa_max_atomic_wait_ns))
+		this_cpu_write(iaa_max_atomic_wait_ns, ns);
+}
+
 void iaa_stat_delay(bool comp, u64 ns)
 {
 	if (ns > this_cpu_read(iaa_max_delay_ns[comp]))
@@ -77,6 +89,19 @@ static int iaa_delay_get(void *data, u64 *val)
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(iaa_delay_fops, iaa_delay_get, NULL, "%llu\n");
+
+static int iaa_atomic_wait_get(void *data, u64 *val)
+{
+	u64 most = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		most = max(most, per_cpu(iaa_max_atomic_wait_ns, cpu));
+	*val = most;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(iaa_atomic_wait_fops, iaa_atomic_wait_get, NULL,
+			 "%llu\n");
 
 static int iaa_latency_get(void *data, u64 *val)
 {
@@ -259,6 +284,7 @@ static int iaa_wq_stats_show(struct seq_file *m, void *unused)
 			seq_printf(m, "    name: %s\n", q->wq->name);
 			seq_printf(m, "    wq: %s\n", dev_name(wq_confdev(q->wq)));
 			iaa_counters_show(m, "    ", &q->stats);
+			seq_printf(m, "    slots_in_use: %u\n", iaa_slots_busy(q));
 		}
 	}
 	mutex_unlock(&iaa_dev_lock);
@@ -279,6 +305,7 @@ static ssize_t iaa_stats_reset_write(struct file *file, const char __user *buf,
 		       sizeof(struct iaa_stat_block));
 		memset(per_cpu(iaa_max_delay_ns, cpu), 0,
 		       sizeof(iaa_max_delay_ns));
+		per_cpu(iaa_max_atomic_wait_ns, cpu) = 0;
 	}
 
 	mutex_lock(&iaa_dev_lock);
@@ -310,6 +337,8 @@ int iaa_stats_init(struct dentry *root)
 				   (void *)1, &iaa_delay_fops);
 	debugfs_create_file_unsafe("max_decomp_delay_ns", 0444, root,
 				   (void *)0, &iaa_delay_fops);
+	debugfs_create_file_unsafe("max_atomic_wait_ns", 0444, root, NULL,
+				   &iaa_atomic_wait_fops);
 	debugfs_create_file_unsafe("latency_stats", 0600, root, NULL,
 				   &iaa_latency_fops);
 	debugfs_create_file("wq_stats", 0444, root, NULL, &iaa_wq_stats_fops);

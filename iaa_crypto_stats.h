@@ -97,6 +97,7 @@ extern const struct attribute_group iaa_stats_wq_group;
 int iaa_counters_init(struct iaa_counters *c);
 void iaa_counters_free(struct iaa_counters *c);
 void iaa_stat_delay(bool comp, u64 ns);
+void iaa_stat_atomic_wait(u64 ns);
 int iaa_stats_init(struct dentry *root);
 
 #else
@@ -110,6 +111,7 @@ static inline bool iaa_latency_stats_on(void) { return false; }
 static inline int iaa_counters_init(struct iaa_counters *c) { return 0; }
 static inline void iaa_counters_free(struct iaa_counters *c) { }
 static inline void iaa_stat_delay(bool comp, u64 ns) { }
+static inline void iaa_stat_atomic_wait(u64 ns) { }
 static inline int iaa_stats_init(struct dentry *root) { return 0; }
 
 #endif /* CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS */

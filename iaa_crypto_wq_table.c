@@ -21,9 +21,12 @@
  * service and on CPU hotplug, and published with RCU: the submission path
  * reads it without any lock. A CPU whose wq has no free descriptor moves the
  * request to the least loaded other wq, of its own home node first; only
- * when every wq is full does the submitter wait, and never for longer than
- * iaa_wait_ns(): the request timeout, or less for a submitter that may not
- * sleep. debugfs iaa-crypto/wq_table shows the mapping.
+ * when every wq is full does the submitter wait, within the request's
+ * bounds (iaa_crypto_timeout.c). debugfs iaa-crypto/wq_table shows the
+ * mapping.
+ *
+ * A CPU that goes down may keep a free slot of each wq in its cache
+ * (iaa_crypto_slot.c): once it is dead, they go back to their wqs.
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
@@ -54,6 +57,7 @@ struct iaa_wq_table {
 static struct iaa_wq_table __rcu *iaa_table;
 static DEFINE_PER_CPU(unsigned int, iaa_rr);
 static int iaa_table_hp_state = -1;
+static int iaa_table_dead_state = -1;
 
 /* Build-time view of one device and of one home node */
 struct iaa_build_accel {
@@ -392,20 +396,21 @@ out:
 /**
  * iaa_wq_table_get - pick a wq and a slot of it for a request on this CPU
  * @slotp: the slot, taken from the returned wq
- * @may_sleep: the caller allows rescheduling while every wq is full
+ * @wait: the request's waits (iaa_crypto_timeout.c)
  *
- * While every wq is full the caller waits, for at most iaa_wait_ns(): the
- * request timeout if it may sleep, a much shorter bound if it may not.
+ * While every wq is full the caller waits, for at most what @wait allows:
+ * the request timeout if it may sleep, what is left of its bound if it may
+ * not.
  *
  * Return: the wq, with a reference the request drops when it finishes
  * (iaa_queue_put()), or NULL when no wq can take the request: none bound or
  * usable, or every wq stayed full for that whole wait.
  */
-struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp, bool may_sleep)
+struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp,
+				   struct iaa_wait *wait)
 {
 	struct iaa_queue *q;
-	u64 deadline = 0;
-	bool busy;
+	bool busy, waiting = false;
 
 	for (;;) {
 		busy = false;
@@ -413,12 +418,14 @@ struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp, bool may_sleep)
 		if (q || !busy)
 			return q;
 
-		if (!deadline)
-			deadline = ktime_get_ns() + iaa_wait_ns(may_sleep);
-		else if (ktime_get_ns() > deadline)
+		if (!waiting) {
+			iaa_wait_begin(wait);
+			waiting = true;
+		}
+		if (iaa_wait_over(wait))
 			return NULL;
 
-		if (may_sleep)
+		if (wait->may_sleep)
 			cond_resched();
 		else
 			cpu_relax();
@@ -468,15 +475,38 @@ static int iaa_table_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/* On a CPU still up, once @cpu is dead: the slots its cache kept */
+static int iaa_table_cpu_dead(unsigned int cpu)
+{
+	struct iaa_accel *accel;
+	struct iaa_queue *q;
+
+	mutex_lock(&iaa_dev_lock);
+	list_for_each_entry(accel, &iaa_accels, link)
+		list_for_each_entry(q, &accel->queues, link)
+			iaa_slots_cpu_dead(q, cpu);
+	mutex_unlock(&iaa_dev_lock);
+	return 0;
+}
+
 int iaa_wq_table_init(void)
 {
 	int ret;
 
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "crypto/iaa:dead",
+					NULL, iaa_table_cpu_dead);
+	if (ret < 0)
+		return ret;
+	iaa_table_dead_state = ret;
+
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "crypto/iaa:online",
 					iaa_table_cpu_online,
 					iaa_table_cpu_offline);
-	if (ret < 0)
+	if (ret < 0) {
+		cpuhp_remove_state_nocalls(iaa_table_dead_state);
+		iaa_table_dead_state = -1;
 		return ret;
+	}
 	iaa_table_hp_state = ret;
 
 	debugfs_create_file("wq_table", 0444, iaa_debugfs_root, NULL,
@@ -491,6 +521,8 @@ void iaa_wq_table_exit(void)
 
 	if (iaa_table_hp_state >= 0)
 		cpuhp_remove_state_nocalls(iaa_table_hp_state);
+	if (iaa_table_dead_state >= 0)
+		cpuhp_remove_state_nocalls(iaa_table_dead_state);
 	cancel_work_sync(&iaa_table_work);
 
 	mutex_lock(&iaa_dev_lock);
