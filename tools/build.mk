@@ -45,7 +45,21 @@ modules: $(KENV) $(IDXD_INC)/idxd.h $(MOD)/.synced
 	$(MAKE) -C $(KDIR) M=$(MOD) $(KMAKE_FLAGS) $(if $(W),W=$(W)) $(if $(C),C=$(C)) modules
 
 clean:
-	rm -rf $(MOD)
+	rm -rf $(MOD) $(MOD_HOOKS)
+
+# The test build of the driver (iaa_crypto.h: IAA_CRYPTO_TEST_HOOKS): a copy with the test-only
+# knobs of the reliability suite, into $(B)/module-hooks; the guest image carries it beside the
+# driver (tests/guest/rel-stall.sh loads it). Never installed anywhere else.
+MOD_HOOKS := $(B)/module-hooks
+.PHONY: module-hooks
+$(MOD_HOOKS)/.synced: $(DRV_SRC)
+	mkdir -p $(MOD_HOOKS)
+	cp -p $(DRV_SRC) $(MOD_HOOKS)/
+	touch $@
+module-hooks: $(KENV) $(IDXD_INC)/idxd.h $(MOD_HOOKS)/.synced
+	$(MAKE) -C $(KDIR) M=$(MOD_HOOKS) IDXD_INC=$(IDXD_INC) CONFIG_CRYPTO_DEV_IAA_CRYPTO=m \
+		CONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS=y \
+		IAA_OOT_CFLAGS="-DCONFIG_CRYPTO_DEV_IAA_CRYPTO_STATS=1 -DIAA_CRYPTO_TEST_HOOKS" modules
 
 # --- QEMU with MOVDIR64B and the virtual IAA device (cached by a hash of its inputs) -------
 .PHONY: qemu progs test-module bench-module bench-prog initramfs check check-long check-style demo bench
@@ -151,7 +165,7 @@ libkcapi:
 zram: $(KENV)
 	KVER=$(KVER) KDIR=$(KDIR) $(TOP)/tools/zram/build
 
-initramfs: modules test-module progs afalg-module zram
+initramfs: modules module-hooks test-module progs afalg-module zram
 	$(TOP)/tools/vm/mkinitramfs
 
 # --- checkers -------------------------------------------------------------------------------
