@@ -10,6 +10,17 @@
  *                                    ALG_OP_DECRYPT decompresses
  *   read()/recvmsg(output buffer)    returns the output length
  *
+ * Who may bind, checked in this order before anything is allocated or
+ * loaded: the caller (CAP_SYS_ADMIN, or a member of the group parameter),
+ * then the name it asked for. A name in the allow parameter is allocated as
+ * the crypto API does for any caller, which may load the module
+ * "crypto-NAME" or build a template instance. Any other name may only be a
+ * driver name of an allowed algorithm (such as "deflate-iaa" when "deflate"
+ * is allowed), and is looked up only among the algorithms already
+ * registered and tested: nothing is loaded or instantiated for it. Once
+ * allocated, the algorithm's cra_name or driver name must be in the allow
+ * parameter, whatever name found it (a name can alias another algorithm).
+ *
  * Errors: EMSGSIZE (input above max_request_bytes; for a decompress, above
  * the largest stream a compress of that much gives), ENOSPC (the output does
  * not fit the read buffer), EBADMSG (a corrupt stream), EINVAL (a malformed
@@ -23,7 +34,10 @@
  * the caller's buffer. The buffers are charged to the socket (against
  * sk_sndbuf) and to the memory cgroup (__GFP_ACCOUNT). An aio read pins the
  * pages of its buffer and the CPU copies the output into them from a work
- * item after the algorithm completed.
+ * item after the algorithm completed; the pages it copied output into are
+ * marked dirty as they are unpinned, so that output to a shared file
+ * mapping reaches the file even if writeback cleaned the pages while they
+ * were pinned.
  *
  * af_alg keeps one request per op socket; many in flight means many op
  * sockets of one bound socket, each with its iocb (io_submit).
@@ -116,6 +130,7 @@ struct algif_acomp_ctx {
 	struct kiocb *iocb;
 	struct sg_table usgt;
 	struct scatterlist usg[ALGIF_ACOMP_PAGES];
+	struct page *upages[ALGIF_ACOMP_PAGES];	/* for unpinning */
 	unsigned int ulen;
 	bool unpin;
 	int err;
@@ -157,6 +172,11 @@ static void *algif_acomp_bind(const char *name, u32 type, u32 mask)
 	if (!algif_acomp_permitted())
 		return ERR_PTR(-EPERM);
 
+	/* a name not allowed as such: registered and tested algorithms only */
+	if (!algif_acomp_allowed(name)) {
+		type |= CRYPTO_ALG_TESTED;
+		mask |= CRYPTO_ALG_TESTED | CRYPTO_NOLOAD;
+	}
 	tfm = crypto_alloc_acomp(name, type, mask);
 	if (IS_ERR(tfm))
 		return tfm;
@@ -375,13 +395,29 @@ static int algif_acomp_start(struct algif_acomp_ctx *ctx)
 			       crypto_acomp_decompress(ctx->req);
 }
 
-static void algif_acomp_unpin(struct algif_acomp_ctx *ctx)
+/*
+ * Release the aio read's pages, @written bytes of output copied into them
+ * from their start. The pages written are marked dirty: writeback may have
+ * cleaned them while they were pinned, and the CPU wrote through the
+ * kernel's mapping, which does not dirty them. The others are only unpinned.
+ */
+static void algif_acomp_unpin(struct algif_acomp_ctx *ctx,
+			      unsigned int written)
 {
-	unsigned int i;
+	struct scatterlist *sg;
+	unsigned int i, dirty = 0;
 
-	if (ctx->unpin)
-		for (i = 0; i < ctx->usgt.nents; i++)
-			unpin_user_page(sg_page(&ctx->usgt.sgl[i]));
+	if (ctx->unpin) {
+		for_each_sg(ctx->usgt.sgl, sg, ctx->usgt.nents, i) {
+			ctx->upages[i] = sg_page(sg);
+			if (written) {
+				dirty = i + 1;
+				written -= min(written, sg->length);
+			}
+		}
+		unpin_user_pages_dirty_lock(ctx->upages, dirty, true);
+		unpin_user_pages(ctx->upages + dirty, ctx->usgt.nents - dirty);
+	}
 	ctx->usgt.nents = 0;
 	ctx->unpin = false;
 }
@@ -401,9 +437,9 @@ static void algif_acomp_aio_done(struct work_struct *work)
 	    sg_copy_from_buffer(ctx->usgt.sgl, ctx->usgt.nents, ctx->dst,
 				ctx->req->dlen) != ctx->req->dlen)
 		err = -EFAULT;
+	algif_acomp_unpin(ctx, err ? 0 : ctx->req->dlen);
 	if (!err)
 		err = ctx->req->dlen;
-	algif_acomp_unpin(ctx);
 	iocb = ctx->iocb;
 	ctx->iocb = NULL;
 	algif_acomp_reset(ctx);
@@ -468,7 +504,7 @@ static int algif_acomp_recv_aio(struct algif_acomp_ctx *ctx,
 	    sg_copy_from_buffer(ctx->usgt.sgl, ctx->usgt.nents, ctx->dst,
 				ctx->req->dlen) != ctx->req->dlen)
 		err = -EFAULT;
-	algif_acomp_unpin(ctx);
+	algif_acomp_unpin(ctx, err ? 0 : ctx->req->dlen);
 	return err ? err : ctx->req->dlen;
 }
 
