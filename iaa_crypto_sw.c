@@ -10,16 +10,39 @@
  * Compress: raw deflate limited to a 4 KiB window, so that the device can
  * decode the result; used only when no wq can take the request.
  *
- * Both stream through the scatterlists page by page with the kernel's zlib,
- * using one workspace per CPU allocated when the CPU is brought up: nothing
- * is allocated per request. The workspace is used with bottom halves
- * disabled, so requests may come from any context but hard interrupts.
+ * Both stream through the scatterlists page by page with the kernel's zlib.
+ * Each CPU has two workspaces, allocated when the CPU is prepared: nothing is
+ * allocated per request.
+ *
+ * Preemptible: a request with CRYPTO_TFM_REQ_MAY_SLEEP, run where the CPU
+ * can be given up (preemptible(): neither interrupts nor bottom halves nor
+ * preemption disabled). Its caller promised that it may sleep, but this code
+ * also runs where a descriptor's end was noticed (the wq's poller, idxd's
+ * interrupt thread, or another submitter's idxd_submit_desc() aborting
+ * descriptors), so the current context is checked as well. The work takes
+ * the workspace of the CPU it starts on under that workspace's mutex, and
+ * reschedules between pages; moving to another CPU afterwards is harmless,
+ * the mutex is all that guards the workspace. Any size is done.
+ *
+ * With bottom halves disabled: everything else, with the other workspace
+ * under a local lock, so requests may come from any context but hard
+ * interrupts. This work is bounded: at most IAA_SW_ATOMIC_MAX bytes of input,
+ * and for a decompress of output too (128 KiB, the limit the crypto API's own
+ * software deflate, scomp, applies to every caller with preemption disabled;
+ * a compress's output follows from its input). A larger source, or a
+ * decompress whose output runs past that bound in a larger destination,
+ * fails with -E2BIG. The callers that cannot sleep in practice, zswap and
+ * zram, send a page.
  */
 #include <linux/cpuhotplug.h>
 #include <linux/highmem.h>
 #include <linux/local_lock.h>
 #include <linux/minmax.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/scatterlist.h>
 #include <linux/vmalloc.h>
 #include <linux/zlib.h>
@@ -30,10 +53,17 @@
 #define IAA_SW_DEFLATE_MEMLEVEL	6
 #define IAA_SW_DEFLATE_LEVEL	1
 
+/* The most a caller that cannot sleep gets done with bottom halves disabled */
+#define IAA_SW_ATOMIC_MAX	CRYPTO_ACOMP_DST_MAX
+
 struct iaa_sw_ctx {
-	local_lock_t lock;		/* with BH disabled: the CPU's stream */
+	local_lock_t lock;		/* with BH disabled: @strm, @workspace */
 	struct z_stream_s strm;
 	void *workspace;
+
+	struct mutex mutex;		/* preemptible: @sleep_strm, @sleep_ws */
+	struct z_stream_s sleep_strm;
+	void *sleep_ws;
 };
 
 static DEFINE_PER_CPU(struct iaa_sw_ctx, iaa_sw_pcpu) = {
@@ -49,10 +79,16 @@ struct iaa_sg_cursor {
 	unsigned int left;
 };
 
+/*
+ * Preemptible work maps its pages with kmap(): kmap_atomic() would disable
+ * preemption for as long as a page stays mapped.
+ */
 static void iaa_cursor_start(struct iaa_sg_cursor *c, struct scatterlist *sg,
-			     unsigned int len, unsigned int dir_flag)
+			     unsigned int len, unsigned int dir_flag,
+			     bool sleepable)
 {
-	sg_miter_start(&c->miter, sg, sg_nents(sg), SG_MITER_ATOMIC | dir_flag);
+	sg_miter_start(&c->miter, sg, sg_nents(sg),
+		       (sleepable ? 0 : SG_MITER_ATOMIC) | dir_flag);
 	c->left = len;
 }
 
@@ -127,20 +163,25 @@ static int iaa_sw_deflate_overrun(struct z_stream_s *s)
 	return -ENOSPC;
 }
 
-static int iaa_sw_inflate(struct z_stream_s *s, struct acomp_req *req)
+static int iaa_sw_inflate(struct z_stream_s *s, struct acomp_req *req,
+			  bool sleepable)
 {
+	unsigned int room = sleepable ? req->dlen :
+				min(req->dlen, IAA_SW_ATOMIC_MAX);
 	struct iaa_sg_cursor in, out;
 	int zret, err;
 
 	if (zlib_inflateInit2(s, -MAX_WBITS) != Z_OK)
 		return -EINVAL;
 
-	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG);
-	iaa_cursor_start(&out, req->dst, req->dlen, SG_MITER_TO_SG);
+	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG, sleepable);
+	iaa_cursor_start(&out, req->dst, room, SG_MITER_TO_SG, sleepable);
 	s->avail_in = 0;
 	s->avail_out = 0;
 
 	for (;;) {
+		if (sleepable)
+			cond_resched();
 		iaa_sw_refill(s, &in, &out);
 		zret = zlib_inflate(s, Z_SYNC_FLUSH);
 		if (zret == Z_STREAM_END) {
@@ -159,12 +200,16 @@ static int iaa_sw_inflate(struct z_stream_s *s, struct acomp_req *req)
 
 	sg_miter_stop(&out.miter);
 	sg_miter_stop(&in.miter);
+	/* More output than this context may produce, in a larger destination */
+	if (err == -ENOSPC && room < req->dlen)
+		err = -E2BIG;
 	if (!err)
 		req->dlen = s->total_out;
 	return err;
 }
 
-static int iaa_sw_deflate(struct z_stream_s *s, struct acomp_req *req)
+static int iaa_sw_deflate(struct z_stream_s *s, struct acomp_req *req,
+			  bool sleepable)
 {
 	struct iaa_sg_cursor in, out;
 	int zret, flush, err;
@@ -174,12 +219,14 @@ static int iaa_sw_deflate(struct z_stream_s *s, struct acomp_req *req)
 			      Z_DEFAULT_STRATEGY) != Z_OK)
 		return -EINVAL;
 
-	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG);
-	iaa_cursor_start(&out, req->dst, req->dlen, SG_MITER_TO_SG);
+	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG, sleepable);
+	iaa_cursor_start(&out, req->dst, req->dlen, SG_MITER_TO_SG, sleepable);
 	s->avail_in = 0;
 	s->avail_out = 0;
 
 	for (;;) {
+		if (sleepable)
+			cond_resched();
 		iaa_sw_refill(s, &in, &out);
 		flush = !s->avail_in && !in.left ? Z_FINISH : Z_NO_FLUSH;
 		zret = zlib_deflate(s, flush);
@@ -209,21 +256,57 @@ static int iaa_sw_deflate(struct z_stream_s *s, struct acomp_req *req)
 	return err;
 }
 
-static int iaa_sw_run(struct acomp_req *req,
-		      int (*fn)(struct z_stream_s *s, struct acomp_req *req))
+typedef int (*iaa_sw_fn)(struct z_stream_s *s, struct acomp_req *req,
+			 bool sleepable);
+
+/* A caller that may sleep, where the CPU can be given up: see the header */
+static bool iaa_sw_sleepable(struct acomp_req *req)
+{
+	return (req->base.flags & CRYPTO_TFM_REQ_MAY_SLEEP) && preemptible() &&
+	       !rcu_preempt_depth();
+}
+
+/* Preemptible, with the workspace of the CPU it starts on */
+static int iaa_sw_run_sleepable(struct acomp_req *req, iaa_sw_fn fn)
 {
 	struct iaa_sw_ctx *ctx;
 	int ret;
+
+	might_sleep();
+	ctx = raw_cpu_ptr(&iaa_sw_pcpu);
+	mutex_lock(&ctx->mutex);
+	ctx->sleep_strm.workspace = ctx->sleep_ws;
+	ret = fn(&ctx->sleep_strm, req, true);
+	mutex_unlock(&ctx->mutex);
+
+	return ret;
+}
+
+/* With bottom halves disabled, for at most IAA_SW_ATOMIC_MAX of input */
+static int iaa_sw_run_atomic(struct acomp_req *req, iaa_sw_fn fn)
+{
+	struct iaa_sw_ctx *ctx;
+	int ret;
+
+	if (req->slen > IAA_SW_ATOMIC_MAX)
+		return -E2BIG;
 
 	local_bh_disable();
 	local_lock_nested_bh(&iaa_sw_pcpu.lock);
 	ctx = this_cpu_ptr(&iaa_sw_pcpu);
 	ctx->strm.workspace = ctx->workspace;
-	ret = fn(&ctx->strm, req);
+	ret = fn(&ctx->strm, req, false);
 	local_unlock_nested_bh(&iaa_sw_pcpu.lock);
 	local_bh_enable();
 
 	return ret;
+}
+
+static int iaa_sw_run(struct acomp_req *req, iaa_sw_fn fn)
+{
+	if (iaa_sw_sleepable(req))
+		return iaa_sw_run_sleepable(req, fn);
+	return iaa_sw_run_atomic(req, fn);
 }
 
 int iaa_sw_decompress(struct acomp_req *req)
@@ -245,12 +328,13 @@ int iaa_sw_compress(struct acomp_req *req)
 static int iaa_sw_cpu_prepare(unsigned int cpu)
 {
 	struct iaa_sw_ctx *ctx = per_cpu_ptr(&iaa_sw_pcpu, cpu);
+	int node = cpu_to_node(cpu);
 
-	if (ctx->workspace)
-		return 0;
-
-	ctx->workspace = vmalloc_node(iaa_sw_ws_size, cpu_to_node(cpu));
-	return ctx->workspace ? 0 : -ENOMEM;
+	if (!ctx->workspace)
+		ctx->workspace = vmalloc_node(iaa_sw_ws_size, node);
+	if (!ctx->sleep_ws)
+		ctx->sleep_ws = vmalloc_node(iaa_sw_ws_size, node);
+	return ctx->workspace && ctx->sleep_ws ? 0 : -ENOMEM;
 }
 
 static void iaa_sw_free_all(void)
@@ -262,12 +346,17 @@ static void iaa_sw_free_all(void)
 
 		vfree(ctx->workspace);
 		ctx->workspace = NULL;
+		vfree(ctx->sleep_ws);
+		ctx->sleep_ws = NULL;
 	}
 }
 
 int iaa_sw_init(void)
 {
-	int ret;
+	int cpu, ret;
+
+	for_each_possible_cpu(cpu)
+		mutex_init(&per_cpu_ptr(&iaa_sw_pcpu, cpu)->mutex);
 
 	iaa_sw_ws_size = max(zlib_inflate_workspacesize(),
 			     zlib_deflate_workspacesize(-IAA_SW_DEFLATE_WBITS,
