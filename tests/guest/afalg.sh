@@ -1,9 +1,11 @@
 # afalg: the AF_ALG type "acomp" (algif_acomp.ko) through raw sockets (tests/progs/afalg_acomp.c,
 # zlib as the reference), on deflate-iaa: autoload on bind, round trips 1 B to the limit, zlib's
-# 32 KiB-window streams decompressed and our output inflated by zlib, every errno, every read
-# size with canaries past the buffer, malformed streams, who may bind, the socket's memory limit,
-# aio at depth 16, sockets closed with reads in flight, a process killed mid-aio, wqs unbound
-# under aio load; then nothing leaked (module references, memory) and a clean kernel log.
+# 32 KiB-window streams decompressed and our output inflated by zlib, a bind outside the allowlist
+# that loads and instantiates nothing, every errno, every read size with canaries past the buffer,
+# malformed streams, who may bind, the socket's memory limit, aio at depth 16, sockets closed with
+# reads in flight, a process killed mid-aio, aio output into a shared file mapping that survives
+# writeback, 128 KiB requests in software, wqs unbound under aio load; then nothing leaked (module
+# references, memory) and a clean kernel log.
 #
 # Kernel command line knobs: afalg.streams=N (malformed streams, default 100000),
 # afalg.rounds=N (aio rounds of 16, default 200).
@@ -17,7 +19,7 @@ rounds=${rounds:-200}
 alg=deflate-iaa
 P=/sys/module/algif_acomp/parameters
 T=afalg_acomp
-plan 19
+plan 22
 
 [ -d /sys/bus/dsa/drivers/crypto ] || load_driver ours >/dev/null 2>&1
 modprobe af_alg 2>/dev/null
@@ -44,6 +46,27 @@ limit=$(cat $P/max_request_bytes 2>/dev/null)
 [ "$limit" = 65536 ] && [ "$(cat $P/group)" = -1 ] && [ "$(cat $P/allow)" = deflate ] &&
 	ok "defaults: max_request_bytes 65536, group -1, allow deflate" ||
 	not_ok "defaults: max_request_bytes '$limit', group '$(cat $P/group)', allow '$(cat $P/allow)'"
+
+# A name outside the allowlist is refused before the crypto API is asked to allocate it: nothing
+# is loaded (lz4hc.ko is in the image, not loaded yet) and no template instance is built
+# (cbc over aes-generic, if no one built it before). Before the check came first, the bind
+# loaded lz4hc and built the instance.
+cbc='^driver *: cbc(aes-generic)$'
+lz0=$([ -d /sys/module/lz4hc ] && echo loaded)
+cbc0=$(grep -c "$cbc" /proc/crypto)
+r1=$($T bind lz4hc 0 0 ENOENT 2>&1) && r2=$($T bind 'cbc(aes-generic)' 0 0 ENOENT 2>&1) &&
+	r3=$($T bind deflate-iaa-notexist 0 0 ENOENT 2>&1)
+rc=$?
+lz1=$([ -d /sys/module/lz4hc ] && echo loaded)
+cbc1=$(grep -c "$cbc" /proc/crypto)
+if [ -n "$lz0" ]; then
+	skip "bind outside the allowlist loads nothing" "lz4hc already loaded"
+elif [ $rc = 0 ] && [ -z "$lz1" ] && [ "$cbc1" = "$cbc0" ]; then
+	ok "bind of lz4hc, cbc(aes-generic), deflate-iaa-notexist: ENOENT, lz4hc not loaded, cbc(aes-generic) instances $cbc0"
+else
+	not_ok "bind outside the allowlist: exit $rc, lz4hc ${lz1:-not loaded}, cbc(aes-generic) instances $cbc0 -> $cbc1"
+	printf '%s\n' "$r1" "$r2" "$r3" | grep . | sed 's/^/    # /'
+fi
 
 t0=$(ms_now)
 check "round trips 1 B..$limit B, zlib -1/-5/-9 streams through the socket, ours through zlib" \
@@ -95,6 +118,50 @@ for i in 1 2 3 4 5; do
 	wait $pid 2>/dev/null
 done
 [ $killed = 5 ] && ok "process killed mid-aio (5 times)" || not_ok "process killed mid-aio ($killed of 5)"
+
+# aio output into a MAP_SHARED mapping of a file on ext4 (a RAM disk), written back by another
+# process while the read is in flight: the device is slowed (decompress 800 ms) so that the
+# writeback lands while the pages are pinned; after msync and drop_caches the file must hold
+# the output (it is lost when the socket unpins the pages without dirtying them)
+lat0=$(qom_get decomp-base-ns)
+case $lat0 in ""|*[!0-9]*) lat0=200 ;; esac
+tmo0=$(cat /sys/module/iaa_crypto/parameters/timeout_ms)
+mnt=/mnt/afalg
+if modprobe brd rd_nr=1 rd_size=16384 2>/dev/null && mke2fs -q -b 4096 /dev/ram0 >/dev/null 2>&1 &&
+	mkdir -p $mnt && mount -t ext4 /dev/ram0 $mnt; then
+	echo 10000 >/sys/module/iaa_crypto/parameters/timeout_ms
+	hmp "qom-set /machine/peripheral/iaa0 decomp-base-ns 800000000" >/dev/null
+	check "aio output into a shared mapping of an ext4 file survives writeback and drop_caches" \
+		tmo 120 $T aio-mmap $alg $mnt/out 200
+	hmp "qom-set /machine/peripheral/iaa0 decomp-base-ns ${lat0:-200}" >/dev/null
+	echo "$tmo0" >/sys/module/iaa_crypto/parameters/timeout_ms
+	umount $mnt
+	rmmod brd
+else
+	not_ok "aio output into a shared mapping: no ext4 on /dev/ram0"
+fi
+
+# 128 KiB requests with every wq unbound: software, on the preemptible path (AF_ALG's requests
+# may sleep). What runs there calls might_sleep(), so the debug kernel flags a caller that
+# cannot sleep; here the requests must round-trip and be counted as software.
+sc0=$(st total_sw_comp_calls) sd0=$(st total_sw_decomp_calls)
+echo 131072 >$P/max_request_bytes
+if crypto_unbind_all; then
+	tmo 300 $T sizes $alg 131072 131071 100000 65537 2>/tmp/afalg.sw
+	rc=$?
+	crypto_rebind_all
+else
+	rc=1
+fi
+echo 65536 >$P/max_request_bytes
+dsc=$(($(st total_sw_comp_calls) - sc0)) dsd=$(($(st total_sw_decomp_calls) - sd0))
+# 4 sizes x 4 kinds: a compress each (random data near 128 KiB may not fit) and decompresses
+if [ $rc = 0 ] && [ $dsc -ge 16 ] && [ $dsd -ge 16 ]; then
+	ok "128 KiB requests in software through the socket: $dsc compresses, $dsd decompresses"
+else
+	not_ok "128 KiB requests in software: exit $rc, $dsc compresses, $dsd decompresses"
+	tail -n 10 /tmp/afalg.sw | sed 's/^/    # /'
+fi
 
 # every wq unbound and bound again under aio load: the reads complete, in software meanwhile
 $T aio $alg 16 12s 2>/tmp/afalg.aio &

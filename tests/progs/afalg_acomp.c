@@ -6,6 +6,7 @@
  *
  *   afalg_acomp roundtrip ALG LIMIT     sizes 1 B..LIMIT, socket both ways and
  *                                       against zlib both ways
+ *   afalg_acomp sizes ALG SIZE...       the same checks for these sizes only
  *   afalg_acomp errno ALG LIMIT         EMSGSIZE ENOSPC EBADMSG EINVAL EBUSY
  *   afalg_acomp readsizes ALG           every read size 0..output length, with
  *                                       canaries past the buffer
@@ -16,12 +17,18 @@
  *                                       round, every result checked (ROUNDS
  *                                       as Ns: for N seconds)
  *   afalg_acomp aio-close ALG DEPTH N   close the sockets with reads in flight
+ *   afalg_acomp aio-mmap ALG FILE MS    an aio read into a MAP_SHARED mapping of
+ *                                       FILE, written back by another process
+ *                                       MS ms into the read; after msync and
+ *                                       the page cache dropped, FILE holds
+ *                                       the output
  *   afalg_acomp runas UID GID PROG ARG...  exec PROG as UID/GID (no passwd needed)
  *
  * Exit status 0: every check passed. Diagnostics go to stderr.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/aio_abi.h>
 #include <linux/if_alg.h>
@@ -33,6 +40,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -280,6 +288,29 @@ static int cmd_roundtrip(const char *alg, size_t limit)
 				roundtrip_one(s, m, kind);
 	}
 	fprintf(stderr, "roundtrip: %d cases, %d failures\n", cases, failures);
+	return failures != 0;
+}
+
+static int cmd_sizes(const char *alg, int argc, char **argv)
+{
+	int tfm, s, kind, i;
+
+	if (get_tfm_op(alg, &tfm, &s))
+		return 1;
+	big_sndbuf(s, MAXBUF);
+	for (i = 0; i < argc; i++) {
+		size_t n = strtoul(argv[i], NULL, 0);
+
+		if (!n || n > MAXBUF) {
+			FAIL("size %s out of 1..%d", argv[i], MAXBUF);
+			continue;
+		}
+		for (kind = 0; kind < 4; kind++)
+			roundtrip_one(s, n, kind);
+	}
+	close(s);
+	close(tfm);
+	fprintf(stderr, "sizes: %d sizes, %d failures\n", argc, failures);
 	return failures != 0;
 }
 
@@ -702,12 +733,119 @@ static int cmd_aio(const char *alg, int depth, const char *count, int check_clos
 	return failures != 0;
 }
 
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * The output of an aio read lands in pages the read pinned. Writeback that
+ * runs while they are pinned (the child's fsync, sync_ms into the read)
+ * cleans them; the CPU then writes the output through the kernel's mapping,
+ * which does not dirty them. Unless the socket marks them dirty when it
+ * unpins them, msync writes nothing and dropping the page cache loses the
+ * output. The device must take longer than sync_ms (the suite slows it).
+ */
+static int cmd_aio_mmap(const char *alg, const char *path, int sync_ms)
+{
+	static unsigned char back[65536];
+	const size_t n = sizeof(back);
+	struct iocb cb = { 0 }, *cbp = &cb;
+	struct io_event ev;
+	struct timespec t0;
+	aio_context_t actx = 0;
+	int tfm, s, fd, dc, status;
+	unsigned char *map;
+	long took;
+	ssize_t c;
+	pid_t pid;
+
+	if (get_tfm_op(alg, &tfm, &s))
+		return 1;
+	fill(in, n, 1);
+	c = sock_op(s, ALG_OP_ENCRYPT, in, n, comp, MAXBUF);
+	if (c <= 0) {
+		FAIL("compress: %zd", c);
+		return 1;
+	}
+	/* the file, on disk as zeros */
+	memset(back, 0, n);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, back, n) != (ssize_t)n || fsync(fd)) {
+		FAIL("%s: %s", path, strerror(errno));
+		return 1;
+	}
+	map = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED || io_setup_(1, &actx)) {
+		FAIL("mmap or io_setup: %s", strerror(errno));
+		return 1;
+	}
+	if (send_req(s, ALG_OP_DECRYPT, comp, c, 0) != c) {
+		FAIL("send");
+		return 1;
+	}
+	cb.aio_fildes = s;
+	cb.aio_lio_opcode = IOCB_CMD_PREAD;
+	cb.aio_buf = (uintptr_t)map;
+	cb.aio_nbytes = n;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (!pid) {
+		usleep(sync_ms * 1000);
+		_exit(fsync(fd) ? 1 : 0);
+	}
+	if (io_submit_(actx, 1, &cbp) != 1) {
+		FAIL("io_submit: %s", strerror(errno));
+		return 1;
+	}
+	while (io_getevents_(actx, 1, 1, &ev) != 1)
+		if (errno != EINTR) {
+			FAIL("io_getevents: %s", strerror(errno));
+			return 1;
+		}
+	took = ms_since(&t0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		FAIL("the writeback (fsync) failed");
+	/* the case shows something only if the writeback ran with the read in flight */
+	if (took <= sync_ms + 50)
+		FAIL("the read took %ld ms: not past the writeback at %d ms", took, sync_ms);
+	if (ev.res != (long)n || memcmp(map, in, n))
+		FAIL("aio into the mapping: %lld, want %zu and the data", (long long)ev.res, n);
+	if (msync(map, n, MS_SYNC) || munmap(map, n))
+		FAIL("msync: %s", strerror(errno));
+	close(fd);
+	io_destroy_(actx);
+	/* only what reached the disk is left */
+	dc = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (dc < 0 || write(dc, "3", 1) != 1)
+		FAIL("drop_caches: %s", strerror(errno));
+	if (dc >= 0)
+		close(dc);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || read(fd, back, n) != (ssize_t)n)
+		FAIL("read back %s: %s", path, strerror(errno));
+	else if (memcmp(back, in, n))
+		FAIL("the output is not in the file after writeback (read %ld ms, writeback at %d ms)",
+		     took, sync_ms);
+	if (fd >= 0)
+		close(fd);
+	close(s);
+	close(tfm);
+	fprintf(stderr, "aio-mmap: read took %ld ms, %d failures\n", took, failures);
+	return failures != 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 
 	if (!strcmp(cmd, "roundtrip") && argc == 4)
 		return cmd_roundtrip(argv[2], strtoul(argv[3], NULL, 0));
+	if (!strcmp(cmd, "sizes") && argc >= 4)
+		return cmd_sizes(argv[2], argc - 3, argv + 3);
 	if (!strcmp(cmd, "errno") && argc == 4)
 		return cmd_errno(argv[2], strtoul(argv[3], NULL, 0));
 	if (!strcmp(cmd, "readsizes") && argc == 3)
@@ -722,6 +860,8 @@ int main(int argc, char **argv)
 		return cmd_aio(argv[2], atoi(argv[3]), argv[4], 0);
 	if (!strcmp(cmd, "aio-close") && argc == 5)
 		return cmd_aio(argv[2], atoi(argv[3]), argv[4], 1);
+	if (!strcmp(cmd, "aio-mmap") && argc == 5)
+		return cmd_aio_mmap(argv[2], argv[3], atoi(argv[4]));
 	if (!strcmp(cmd, "runas") && argc >= 5) {
 		gid_t g = atoi(argv[3]);
 
