@@ -1342,6 +1342,117 @@ static void test_faults(void)
     iaa_stop(t);
 }
 
+/*
+ * Faults that make the record lie: output-size= changes only the record's
+ * output_size, never what is written; status=int-handle-inval writes 0x19
+ * and raises no interrupt.
+ */
+static void test_faults_record(void)
+{
+    Iaa *t = iaa_start(NULL);
+    g_autofree uint8_t *src = g_malloc(4096);
+    g_autofree uint8_t *ref = g_malloc(4096);
+    g_autofree uint8_t *out = g_malloc(8192);
+    uint8_t rec[64];
+    uint32_t clen;
+    Desc d;
+
+    for (unsigned i = 0; i < 4096; i++) {
+        src[i] = "the record says otherwise "[i % 26] ^ (i / 700);
+    }
+    latency(t, 0, 0);
+    setup(t, 16, 1);
+    cr_clear(t);
+    aecs_fixed(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 4096);
+
+    g_assert(!qom_set_str(t, "inject", "output-size"));
+    g_assert(!qom_set_str(t, "inject", "output-size=0x100000000"));
+    g_assert(!qom_set_str(t, "inject", "output-size=-1"));
+
+    /* the reference: the same compress without a rule */
+    submit(t, 0, desc_compress(0, 4096, 4096));
+    cr_read(t, 0, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    clen = le32(rec + 0x18);
+    g_assert_cmpuint(clen, >, 0);
+    g_assert_cmpuint(clen, <, 4096);
+    qtest_memread(t->qts, t->mem + M_DST, ref, clen);
+
+    /* compress: the record claims 8192 bytes of a 4096-byte destination */
+    g_assert(qom_set_str(t, "inject", "op=compress,output-size=8192"));
+    qtest_memset(t->qts, t->mem + M_DST, 0xa5, 8192);
+    submit(t, 0, desc_compress(1, 4096, 4096));
+    cr_read(t, 1, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 8192);
+    qtest_memread(t->qts, t->mem + M_DST, out, 8192);
+    g_assert(!memcmp(out, ref, clen));
+    for (unsigned i = clen; i < 8192; i++) {
+        g_assert_cmphex(out[i], ==, 0xa5);
+    }
+    /* the rule fired once and is gone */
+    submit(t, 0, desc_compress(2, 4096, 4096));
+    cr_read(t, 2, rec);
+    g_assert_cmpuint(le32(rec + 0x18), ==, clen);
+
+    /* decompress: all 4096 bytes written, nothing past them, record lies */
+    g_assert(qom_set_str(t, "inject", "op=decompress,output-size=0xffffffff"));
+    qtest_memset(t->qts, t->mem + M_DST2, 0xa5, 8192);
+    submit(t, 0, desc_decompress(3, clen, 4096, D_ONE_SHOT));
+    cr_read(t, 3, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmphex(le32(rec + 0x18), ==, 0xffffffff);
+    qtest_memread(t->qts, t->mem + M_DST2, out, 8192);
+    g_assert(!memcmp(out, src, 4096));
+    for (unsigned i = 4096; i < 8192; i++) {
+        g_assert_cmphex(out[i], ==, 0xa5);
+    }
+    /* ... and 0 says less than was written */
+    g_assert(qom_set_str(t, "inject", "op=decompress,output-size=0"));
+    submit(t, 0, desc_decompress(4, clen, 4096, D_ONE_SHOT));
+    cr_read(t, 4, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+
+    /* beside status=: the status replaces the operation, the size stays */
+    g_assert(qom_set_str(t, "inject", "op=noop,status=overflow,"
+                         "output-size=100"));
+    submit(t, 0, desc(OP_NOOP, F_CRAV | F_RCR, 5));
+    cr_read(t, 5, rec);
+    g_assert_cmphex(rec[0], ==, 0x0b);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 100);
+
+    /* a late one keeps its size until it completes */
+    g_assert(qom_set_str(t, "inject", "op=noop,late=1us,output-size=7"));
+    submit(t, 0, desc(OP_NOOP, F_CRAV | F_RCR, 6));
+    g_assert_cmphex(cr_status(t, 6), ==, 0);
+    qtest_clock_step(t->qts, 1000);
+    cr_read(t, 6, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 7);
+    g_assert_cmpint(qom_get_int(t, "injected-output-size"), ==, 5);
+
+    /* interrupt handle invalid: record 0x19, no interrupt */
+    vec_clear(t, 1);
+    g_assert(qom_set_str(t, "inject", "op=noop,status=int-handle-inval"));
+    d = desc(OP_NOOP, F_CRAV | F_RCR | F_RCI, 7);
+    stw_le_p(d.b + 0x24, 1);
+    submit(t, 0, d);
+    cr_read(t, 7, rec);
+    g_assert_cmphex(rec[0], ==, 0x19);
+    g_assert(!vec_pending(t, 1));
+    /* the next one on the same handle interrupts again */
+    stq_le_p(d.b + 8, M_CR + 8 * 64);
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 8), ==, 0x01);
+    g_assert(vec_pending(t, 1));
+    vec_clear(t, 1);
+    g_assert_cmpint(qom_get_int(t, "injected-status"), ==, 2);
+    g_assert_cmpint(qom_get_int(t, "injected"), ==, 6);
+    iaa_stop(t);
+}
+
 static void test_halt(void)
 {
     Iaa *t = iaa_start(NULL);
@@ -1385,6 +1496,7 @@ int main(int argc, char **argv)
     qtest_add_func("/iaa/portal", test_portal);
     qtest_add_func("/iaa/timing", test_timing);
     qtest_add_func("/iaa/faults", test_faults);
+    qtest_add_func("/iaa/faults-record", test_faults_record);
     qtest_add_func("/iaa/halt", test_halt);
     return g_test_run();
 }

@@ -471,7 +471,16 @@ static void iaa_complete(IaaState *s, unsigned wq, const uint8_t *d,
         iaa_swerr_from_desc(s, wq, d, o->status, o);
     }
 
-    if ((flags & IAA_F_RCI) && !lost_irq && handle < s->msix_vectors) {
+    /*
+     * A descriptor that ends with 0x19 raises no interrupt: its handle is
+     * not one the device can deliver through. 6.12 idxd relies on that
+     * (drivers/dma/idxd/irq.c, idxd_int_handle_revoke() and
+     * idxd_int_handle_revoke_drain()): after a revoke it sends a drain
+     * descriptor with the new handle so that the drain's interrupt makes
+     * the wq thread walk the descriptors that carried the old one.
+     */
+    if ((flags & IAA_F_RCI) && !lost_irq && handle < s->msix_vectors &&
+        o->status != IAA_CS_INT_HANDLE_INVAL) {
         iaa_notify_vector(s, handle);
     }
 }
@@ -497,6 +506,10 @@ static void iaa_run(IaaState *s, unsigned wq, const uint8_t *d,
         }
     } else {
         iaa_execute(s, wq, d, &o);
+    }
+    if (plan->force_output_size) {
+        /* the record lies; what was written to dst stays as it was */
+        o.output_size = plan->output_size;
     }
     iaa_complete(s, wq, d, &o, plan->lost_irq);
     s->exec_depth--;
@@ -590,6 +603,8 @@ static void iaa_exec_timer(void *opaque)
             .status = job->status,
             .error_code = job->error_code,
             .lost_irq = job->lost_irq,
+            .force_output_size = job->force_output_size,
+            .output_size = job->output_size,
         };
 
         iaa_job_retire(s, job);
@@ -650,6 +665,8 @@ void iaa_exec_submit(IaaState *s, unsigned wq, const uint8_t *desc)
     job->status = plan.status;
     job->error_code = plan.error_code;
     job->lost_irq = plan.lost_irq;
+    job->force_output_size = plan.force_output_size;
+    job->output_size = plan.output_size;
     iaa_job_insert(s, job);
 }
 

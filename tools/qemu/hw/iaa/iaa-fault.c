@@ -37,6 +37,8 @@ struct IaaFaultRule {
     int64_t late_ns;
     bool never;
     bool lost_irq;
+    bool set_output_size;
+    uint32_t output_size;
 };
 
 static void iaa_rule_free(IaaFaultRule *r)
@@ -76,6 +78,7 @@ static const struct {
     { "invalid-flags", IAA_CS_INVALID_FLAGS },
     { "translation", IAA_CS_TRANSLATION_FAIL },
     { "watchdog", IAA_CS_WATCHDOG },
+    { "int-handle-inval", IAA_CS_INT_HANDLE_INVAL },
 };
 
 static bool iaa_parse_u64(const char *key, const char *val, uint64_t max,
@@ -205,6 +208,12 @@ static bool iaa_parse_item(IaaFaultRule *r, const char *key, const char *val,
         if (!iaa_parse_time(val, &r->late_ns, errp)) {
             return false;
         }
+    } else if (!strcmp(key, "output-size")) {
+        if (!iaa_parse_u64(key, val, UINT32_MAX, &v, errp)) {
+            return false;
+        }
+        r->output_size = v;
+        r->set_output_size = true;
     } else {
         error_setg(errp, "inject: unknown key '%s'", key);
         return false;
@@ -236,8 +245,10 @@ static IaaFaultRule *iaa_parse_rule(const char *spec, Error **errp)
             return NULL;
         }
     }
-    if (!r->set_status && !r->late_ns && !r->never && !r->lost_irq) {
-        error_setg(errp, "inject: no action (status=, late=, never, lost-irq)");
+    if (!r->set_status && !r->late_ns && !r->never && !r->lost_irq &&
+        !r->set_output_size) {
+        error_setg(errp, "inject: no action (status=, late=, never, lost-irq, "
+                   "output-size=)");
         return NULL;
     }
     if (has_error && !r->set_status) {
@@ -333,6 +344,11 @@ void iaa_fault_plan(IaaState *s, unsigned wq, const uint8_t *desc,
             plan->lost_irq = true;
             s->injected_kind[IAA_FK_LOST_IRQ]++;
         }
+        if (r->set_output_size && !plan->force_output_size) {
+            plan->force_output_size = true;
+            plan->output_size = r->output_size;
+            s->injected_kind[IAA_FK_OUTPUT_SIZE]++;
+        }
 
         if (r->remaining && --r->remaining == 0) {
             *link = r->next;
@@ -388,6 +404,8 @@ void iaa_fault_init(IaaState *s)
         { "injected-never", offsetof(IaaState, injected_kind[IAA_FK_NEVER]) },
         { "injected-lost-irq",
           offsetof(IaaState, injected_kind[IAA_FK_LOST_IRQ]) },
+        { "injected-output-size",
+          offsetof(IaaState, injected_kind[IAA_FK_OUTPUT_SIZE]) },
         { "descs-submitted", offsetof(IaaState, descs_submitted) },
         { "descs-completed", offsetof(IaaState, descs_completed) },
         { "descs-failed", offsetof(IaaState, descs_failed) },

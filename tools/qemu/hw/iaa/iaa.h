@@ -447,6 +447,8 @@ typedef struct IaaJob {
     uint8_t status;
     uint8_t error_code;
     bool lost_irq;
+    bool force_output_size;
+    uint32_t output_size;
 } IaaJob;
 
 typedef struct IaaWq {
@@ -473,6 +475,7 @@ enum {
     IAA_FK_LATE,
     IAA_FK_NEVER,
     IAA_FK_LOST_IRQ,
+    IAA_FK_OUTPUT_SIZE,
     IAA_FK__COUNT,
 };
 
@@ -557,6 +560,8 @@ typedef struct IaaFaultPlan {
     int64_t late_ns;
     bool never;
     bool lost_irq;
+    bool force_output_size;     /* the record's output_size, whatever ran */
+    uint32_t output_size;
 } IaaFaultPlan;
 
 static inline uint64_t iaa_ldq(const uint8_t *p, unsigned off)
