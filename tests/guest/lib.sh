@@ -235,6 +235,18 @@ iaa_snap() {
 # qom_get PROP [DEV]: a property of the virtual IAA device (default iaa0), through the monitor
 qom_get() { hmp "qom-get /machine/peripheral/${2:-iaa0} $1" | tr -d '\r' | tail -n 1; }
 
+# dev_inject SPEC [DEV]: add the fault rule SPEC (tools/qemu/README.md's grammar, or "clear")
+# to the virtual IAA device (default iaa0). Fails, printing the monitor's reply on stderr, when
+# the monitor does not answer or the device refuses the rule (an unknown key, a bad value), so
+# a case never runs believing a rule is armed when it is not.
+dev_inject() {
+	di_out=$(hmp "qom-set /machine/peripheral/${2:-iaa0} inject $1") || return 1
+	di_out=$(printf '%s\n' "$di_out" | tr -d '\r' | grep -v '^$')
+	[ -z "$di_out" ] && return 0
+	printf '%s\n' "$di_out" >&2
+	return 1
+}
+
 # wq_rebind WQ: give WQ back to the crypto driver afresh: unbind it if bound, configure it
 # (idxd clears mode and name on unbind) and bind it; bounded
 wq_rebind() {
