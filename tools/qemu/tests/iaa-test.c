@@ -43,8 +43,10 @@
 enum {
     C_ENABLE_DEVICE = 1, C_DISABLE_DEVICE, C_DRAIN_ALL, C_ABORT_ALL,
     C_RESET_DEVICE, C_ENABLE_WQ, C_DISABLE_WQ, C_DRAIN_WQ, C_ABORT_WQ,
-    C_RESET_WQ,
+    C_RESET_WQ, C_DRAIN_PASID, C_ABORT_PASID, C_REQUEST_INT_HANDLE,
+    C_RELEASE_INT_HANDLE,
 };
+#define INTC_INT_HANDLE_REVOKED 0x80000000u
 
 /* descriptors */
 #define F_CRAV          (1u << 2)
@@ -215,6 +217,18 @@ static void qom_set_bool(Iaa *t, const char *prop, bool val)
     qtest_qmp_assert_success(t->qts, "{'execute':'qom-set','arguments':"
                              "{'path':%s,'property':%s,'value':%i}}",
                              QOM_PATH, prop, val);
+}
+
+/* qom-set of a bool that may be refused */
+static bool qom_try_bool(Iaa *t, const char *prop, bool val)
+{
+    QDict *rsp = qtest_qmp(t->qts, "{'execute':'qom-set','arguments':"
+                           "{'path':%s,'property':%s,'value':%i}}",
+                           QOM_PATH, prop, val);
+    bool ok = qdict_haskey(rsp, "return");
+
+    qobject_unref(rsp);
+    return ok;
 }
 
 static void latency(Iaa *t, int64_t comp, int64_t decomp)
@@ -1453,6 +1467,106 @@ static void test_faults_record(void)
     iaa_stop(t);
 }
 
+/* REQUEST_INT_HANDLE for MSI-X vector @idx: its handle */
+static uint16_t int_handle(Iaa *t, unsigned idx)
+{
+    uint32_t sts = cmd(t, C_REQUEST_INT_HANDLE, idx, false);
+
+    g_assert_cmphex(sts & 0xff, ==, 0);
+    return (sts >> 8) & 0xffff;
+}
+
+static Desc desc_rci(uint8_t op, unsigned cr, uint16_t handle)
+{
+    Desc d = desc(op, F_CRAV | F_RCR | F_RCI, cr);
+
+    stw_le_p(d.b + 0x24, handle);
+    return d;
+}
+
+/*
+ * Interrupt handles that can be revoked (int-handles=on): GENCAP.cmd_cap,
+ * handles from REQUEST_INT_HANDLE, and revoke-int-handles, after which the
+ * old handles give 0x19 and no interrupt, in flight too, until the driver
+ * asks for new ones; a drain with a new handle interrupts.
+ */
+static void test_int_handles(void)
+{
+    Iaa *t = iaa_start(NULL);
+    uint16_t h0, h1, h2;
+    Desc d;
+
+    /* without the property: cmd_cap clear, nothing to revoke */
+    g_assert_cmphex(rd64(t, GENCAP) & 0x10, ==, 0);
+    g_assert(!qom_try_bool(t, "revoke-int-handles", true));
+    iaa_stop(t);
+
+    t = iaa_start("int-handles=on");
+    latency(t, 0, 0);
+    g_assert_cmphex(rd64(t, GENCAP), ==, 0x80154014);
+    g_assert_cmphex(rd32(t, 0xb0) & (3u << 13), ==, 3u << 13);
+    setup(t, 16, 1);
+    cr_clear(t);
+    vec_clear(t, 0);
+    vec_clear(t, 1);
+
+    h0 = int_handle(t, 1);
+    g_assert_cmphex(cmd(t, C_REQUEST_INT_HANDLE, 9, false) & 0xff, ==, 0x41);
+    submit(t, 0, desc_rci(OP_NOOP, 0, h0));
+    g_assert_cmphex(cr_status(t, 0), ==, 0x01);
+    g_assert(vec_pending(t, 1));
+    vec_clear(t, 1);
+
+    /* revoke: INTCAUSE bit 31 and vector 0, whatever GENCTRL says */
+    wr32(t, GENCTRL, 0);
+    g_assert(qom_try_bool(t, "revoke-int-handles", true));
+    g_assert_cmphex(rd32(t, INTCAUSE), ==, INTC_INT_HANDLE_REVOKED);
+    g_assert(vec_pending(t, 0));
+    vec_clear(t, 0);
+    wr32(t, INTCAUSE, INTC_INT_HANDLE_REVOKED);
+    g_assert_cmphex(rd32(t, INTCAUSE), ==, 0);
+    g_assert_cmpint(qom_get_int(t, "int-handle-revokes"), ==, 1);
+
+    /* the old handle: 0x19, nothing done, no interrupt */
+    submit(t, 0, desc_rci(OP_NOOP, 1, h0));
+    g_assert_cmphex(cr_status(t, 1), ==, 0x19);
+    g_assert(!vec_pending(t, 1));
+    g_assert_cmphex(cmd(t, C_RELEASE_INT_HANDLE, h0, false) & 0xff, ==, 0x41);
+
+    /* a new one for the same vector works */
+    h1 = int_handle(t, 1);
+    g_assert_cmphex(h1, !=, h0);
+    submit(t, 0, desc_rci(OP_NOOP, 2, h1));
+    g_assert_cmphex(cr_status(t, 2), ==, 0x01);
+    g_assert(vec_pending(t, 1));
+    vec_clear(t, 1);
+
+    /* in flight across a revoke: 0x19 when it completes, no interrupt */
+    g_assert(qom_set_str(t, "inject", "op=noop,late=1us"));
+    submit(t, 0, desc_rci(OP_NOOP, 3, h1));
+    g_assert(qom_try_bool(t, "revoke-int-handles", true));
+    vec_clear(t, 0);
+    h2 = int_handle(t, 1);
+    g_assert_cmphex(h2, !=, h1);
+    g_assert_cmphex(h2, !=, h0);
+    /* idxd's drain after a revoke: RCI with the new handle, no record */
+    d = desc(OP_DRAIN, F_RCI, UINT_MAX);
+    stw_le_p(d.b + 0x24, h2);
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 3), ==, 0);
+    g_assert(!vec_pending(t, 1));
+    qtest_clock_step(t->qts, 1000);
+    g_assert_cmphex(cr_status(t, 3), ==, 0x19);
+    g_assert(vec_pending(t, 1));                /* the drain's */
+    vec_clear(t, 1);
+    g_assert_cmphex(cmd(t, C_RELEASE_INT_HANDLE, h2, false), ==, 0);
+
+    /* a device reset gives the first handles again */
+    setup(t, 16, 1);
+    g_assert_cmphex(int_handle(t, 1), ==, h0);
+    iaa_stop(t);
+}
+
 static void test_halt(void)
 {
     Iaa *t = iaa_start(NULL);
@@ -1497,6 +1611,7 @@ int main(int argc, char **argv)
     qtest_add_func("/iaa/timing", test_timing);
     qtest_add_func("/iaa/faults", test_faults);
     qtest_add_func("/iaa/faults-record", test_faults_record);
+    qtest_add_func("/iaa/int-handles", test_int_handles);
     qtest_add_func("/iaa/halt", test_halt);
     return g_test_run();
 }

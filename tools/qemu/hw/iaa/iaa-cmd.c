@@ -307,17 +307,35 @@ void iaa_cmd_write(IaaState *s, uint32_t val)
         iaa_cmd_complete(s, IAA_CMDERR_SUCCESS, 0);
         break;
 
-    case IAA_CMD_REQUEST_INT_HANDLE:
-    case IAA_CMD_RELEASE_INT_HANDLE: {
-        /* MSI-X only: the handle of a vector is its table index */
+    case IAA_CMD_REQUEST_INT_HANDLE: {
+        /*
+         * MSI-X only: the operand is a table index, the result its handle
+         * (6.12 idxd device.c idxd_device_request_int_handle())
+         */
         uint32_t idx = FIELD_EX32(operand, CMD_INTH, INDEX);
 
         err = IAA_CMDERR_SUCCESS;
         if (FIELD_EX32(operand, CMD_INTH, IMS) || idx >= s->msix_vectors) {
             err = IAA_CMDERR_INVAL_INT_IDX;
         }
-        iaa_cmd_complete(s, err,
-                         code == IAA_CMD_REQUEST_INT_HANDLE && !err ? idx : 0);
+        iaa_cmd_complete(s, err, err ? 0 : (uint16_t)(s->inth_base + idx));
+        break;
+    }
+
+    case IAA_CMD_RELEASE_INT_HANDLE: {
+        /*
+         * The operand is a handle (idxd_device_release_int_handle()); one
+         * revoked since is refused like a bad index
+         */
+        unsigned vector;
+
+        err = IAA_CMDERR_SUCCESS;
+        if (FIELD_EX32(operand, CMD_INTH, IMS) ||
+            !iaa_handle_vector(s, FIELD_EX32(operand, CMD_INTH, INDEX),
+                               &vector)) {
+            err = IAA_CMDERR_INVAL_INT_IDX;
+        }
+        iaa_cmd_complete(s, err, 0);
         break;
     }
 

@@ -363,6 +363,7 @@ static void iaa_execute(IaaState *s, unsigned wq, const uint8_t *d,
 {
     uint8_t opcode = iaa_desc_opcode(d);
     uint32_t flags = iaa_desc_flags(d);
+    unsigned vector;
     uint32_t bad;
 
     switch (opcode) {
@@ -388,7 +389,8 @@ static void iaa_execute(IaaState *s, unsigned wq, const uint8_t *d,
         return;
     }
     if ((flags & IAA_F_RCI) &&
-        iaa_ldw(d, IAA_DESC_INT_HANDLE) >= s->msix_vectors) {
+        !iaa_handle_vector(s, iaa_ldw(d, IAA_DESC_INT_HANDLE), &vector)) {
+        /* a handle past the table, or one revoked since it was given */
         o->status = IAA_CS_INT_HANDLE_INVAL;
         return;
     }
@@ -435,6 +437,7 @@ static void iaa_complete(IaaState *s, unsigned wq, const uint8_t *d,
     uint64_t cr_addr = iaa_ldq(d, IAA_DESC_COMPL_ADDR);
     uint16_t handle = iaa_ldw(d, IAA_DESC_INT_HANDLE);
     uint8_t rec[IAA_CR_SIZE] = { 0 };
+    unsigned vector;
     PCIDevice *pdev = PCI_DEVICE(s);
 
     s->descs_completed++;
@@ -479,9 +482,10 @@ static void iaa_complete(IaaState *s, unsigned wq, const uint8_t *d,
      * descriptor with the new handle so that the drain's interrupt makes
      * the wq thread walk the descriptors that carried the old one.
      */
-    if ((flags & IAA_F_RCI) && !lost_irq && handle < s->msix_vectors &&
+    if ((flags & IAA_F_RCI) && !lost_irq &&
+        iaa_handle_vector(s, handle, &vector) &&
         o->status != IAA_CS_INT_HANDLE_INVAL) {
-        iaa_notify_vector(s, handle);
+        iaa_notify_vector(s, vector);
     }
 }
 

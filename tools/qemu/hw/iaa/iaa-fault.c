@@ -6,6 +6,7 @@
  *   qom-set /machine/peripheral/iaa0 inject op=0x42,status=0x0a,error=5,count=3
  *   qom-set /machine/peripheral/iaa0 inject clear
  *   qom-set /machine/peripheral/iaa0 halt on
+ *   qom-set /machine/peripheral/iaa0 revoke-int-handles true
  *   qom-get /machine/peripheral/iaa0 injected
  *
  * Each "inject" write adds one rule; the spec grammar is documented in
@@ -388,6 +389,28 @@ static void iaa_set_halt(Object *obj, bool value, Error **errp)
 }
 
 /*
+ * Interrupt handle revoke
+ */
+
+static void iaa_set_revoke(Object *obj, bool value, Error **errp)
+{
+    IaaState *s = INTEL_IAA(obj);
+
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "revoke-int-handles: the device is not realized yet");
+        return;
+    }
+    if (!s->int_handles) {
+        /* without cmd_cap no driver asked for handles: none to revoke */
+        error_setg(errp, "revoke-int-handles: needs int-handles=on");
+        return;
+    }
+    if (value) {
+        iaa_revoke_int_handles(s);
+    }
+}
+
+/*
  * Properties
  */
 
@@ -406,6 +429,7 @@ void iaa_fault_init(IaaState *s)
           offsetof(IaaState, injected_kind[IAA_FK_LOST_IRQ]) },
         { "injected-output-size",
           offsetof(IaaState, injected_kind[IAA_FK_OUTPUT_SIZE]) },
+        { "int-handle-revokes", offsetof(IaaState, int_handle_revokes) },
         { "descs-submitted", offsetof(IaaState, descs_submitted) },
         { "descs-completed", offsetof(IaaState, descs_completed) },
         { "descs-failed", offsetof(IaaState, descs_failed) },
@@ -423,6 +447,10 @@ void iaa_fault_init(IaaState *s)
     object_property_set_description(obj, "halt",
                                     "true: enter the halt state; "
                                     "false: leave it with a device reset");
+    object_property_add_bool(obj, "revoke-int-handles", NULL, iaa_set_revoke);
+    object_property_set_description(obj, "revoke-int-handles",
+                                    "true: revoke every interrupt handle "
+                                    "(needs int-handles=on)");
     for (unsigned i = 0; i < ARRAY_SIZE(counters); i++) {
         object_property_add_uint64_ptr(obj, counters[i].name,
                                        (uint64_t *)((char *)s +

@@ -32,6 +32,8 @@ static uint64_t iaa_gencap(IaaState *s)
     uint64_t v = 0;
 
     v = FIELD_DP64(v, GENCAP, CACHE_CTL_MEM, 1);
+    /* 6.12 idxd reads CMDCAP, and so requests handles, only with cmd_cap */
+    v = FIELD_DP64(v, GENCAP, CMD_CAP, s->int_handles);
     if (s->event_log) {
         v = FIELD_DP64(v, GENCAP, EVL_SUPPORT, IAA_EVL_SUPPORT);
     }
@@ -198,6 +200,20 @@ void iaa_raise_misc(IaaState *s, uint32_t cause, bool deliver)
 }
 
 /*
+ * Revoke every interrupt handle given out: from now on a descriptor that
+ * carries one completes with 0x19 and no interrupt, and REQUEST_INT_HANDLE
+ * gives new ones. INTCAUSE.INT_HANDLE_REVOKED (bit 31) has no enable bit in
+ * GENCTRL, so vector 0 always fires (6.12 idxd registers.h
+ * IDXD_INTC_INT_HANDLE_REVOKED, irq.c idxd_misc_thread()).
+ */
+void iaa_revoke_int_handles(IaaState *s)
+{
+    s->inth_base += s->msix_vectors;
+    s->int_handle_revokes++;
+    iaa_raise_misc(s, R_INTCAUSE_INT_HANDLE_REVOKED_MASK, true);
+}
+
+/*
  * Record a software error. A second error while the first is still valid
  * only sets the overflow bit, as the register holds one error at a time.
  */
@@ -251,6 +267,7 @@ void iaa_regs_reset(IaaState *s)
     s->genctrl = 0;
     s->gensts = 0;
     s->intcause = 0;
+    s->inth_base = 0;
     s->cmdsts = 0;
     memset(s->swerr, 0, sizeof(s->swerr));
     memset(s->evlcfg, 0, sizeof(s->evlcfg));
@@ -647,6 +664,7 @@ static Property iaa_props[] = {
     DEFINE_PROP_UINT8("halt-reset-type", IaaState, halt_reset_type,
                       IAA_RESET_SOFTWARE),
     DEFINE_PROP_BOOL("event-log", IaaState, event_log, true),
+    DEFINE_PROP_BOOL("int-handles", IaaState, int_handles, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -496,6 +496,7 @@ struct IaaState {
     uint32_t version;
     uint8_t halt_reset_type;
     bool event_log;
+    bool int_handles;           /* GENCAP.cmd_cap: handles can be revoked */
     /* properties: latency model, virtual ns */
     uint64_t comp_base_ns;
     uint64_t comp_ns_per_kib;
@@ -522,6 +523,7 @@ struct IaaState {
     IaaGroup *groups;
     IaaWq *wqs;
     uint32_t *msix_perm;
+    uint16_t inth_base;         /* interrupt handle of vector 0 */
 
     /* command engine: a command that waits for descriptors to retire */
     bool cmd_waiting;
@@ -545,6 +547,7 @@ struct IaaState {
     uint64_t injected_kind[IAA_FK__COUNT];
 
     /* statistics */
+    uint64_t int_handle_revokes;
     uint64_t descs_submitted;
     uint64_t descs_completed;
     uint64_t descs_dropped;
@@ -599,6 +602,23 @@ static inline uint32_t iaa_wq_state(const IaaWq *wq)
     return FIELD_EX32(wq->cfg[R_WQCFG6], WQCFG6, WQ_STATE);
 }
 
+/*
+ * The MSI-X vector interrupt handle @handle names now, if any. Handles are
+ * the vector index plus inth_base, modulo 2^16 (the descriptor's field is
+ * 16 bits); a revoke moves inth_base past every handle given out before.
+ */
+static inline bool iaa_handle_vector(const IaaState *s, uint16_t handle,
+                                     unsigned *vector)
+{
+    uint16_t v = handle - s->inth_base;
+
+    if (v >= s->msix_vectors) {
+        return false;
+    }
+    *vector = v;
+    return true;
+}
+
 static inline uint32_t iaa_dev_state(const IaaState *s)
 {
     return FIELD_EX32(s->gensts, GENSTS, STATE);
@@ -612,6 +632,7 @@ void iaa_report_swerr(IaaState *s, uint64_t q0, uint32_t invalid_flags,
 void iaa_wq_reset_config(IaaState *s, unsigned wq);
 void iaa_regs_reset(IaaState *s);
 void iaa_enter_halt(IaaState *s, uint8_t reset_type);
+void iaa_revoke_int_handles(IaaState *s);
 
 /* iaa-cmd.c */
 void iaa_cmd_write(IaaState *s, uint32_t val);
