@@ -189,7 +189,10 @@ bench:
 	$(TOP)/tools/bench/run
 
 # --- the reliability suite's extras (tests/guest/rel-*.sh run in `make check`) --------------
-.PHONY: check-broken check-debug
+.PHONY: check-broken check-debug check-model
+# the slot state machine of iaa_crypto_request.pml, checked with spin (KTAP; into $(B)/model)
+check-model:
+	$(TOP)/tools/model/check
 # each scenario shown able to fail: the driver built with a test-only switch that breaks one
 # safety mechanism (into $(B)/broken/), the matching scenario must fail
 check-broken: $(B)/kernel.env
