@@ -773,7 +773,10 @@ end_wait:
  * wq and frees what is still on its pending list. idxd 6.12 disables the wq
  * (a drain whose completions still run the hook) before free_irq(): a hook
  * that moved an ORPHAN slot to FREE after the give-back would leave its
- * descriptor returned by nobody, hence the interrupt stopped first.
+ * descriptor returned by nobody. The driver does not stop the interrupt
+ * first, since that costs nothing there: idxd_wq_free_resources() frees the
+ * wq's whole pool right after. The model stops it, so that it can check
+ * that every descriptor goes back exactly once everywhere else.
  */
 proctype Unbind()
 {
