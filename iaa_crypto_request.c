@@ -263,14 +263,15 @@ static int iaa_req_portal_write(struct iaa_req *r)
 	if (!r->wait.may_sleep && unlikely(percpu_ref_is_dying(&wq->wq_active)))
 		return -EAGAIN;
 	ret = idxd_submit_desc(wq, r->slot->desc);
+	if (ret)
+		return ret;
 	/*
 	 * The portal write (weakly ordered) before anything this thread
 	 * publishes next: pairs with the acquire of whoever reads the publish
 	 * and then sends a Drain to the same portal
 	 */
-	if (!ret)
-		wmb();
-	return ret;
+	wmb();
+	return 0;
 }
 
 /*
