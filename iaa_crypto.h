@@ -96,6 +96,7 @@ struct iaa_accel {
 	struct list_head link;		/* iaa_accels, under iaa_dev_lock */
 	struct list_head queues;	/* struct iaa_queue, by wq id */
 	unsigned int nr_queues;
+	unsigned int nr_held;		/* queues not yet given back to idxd */
 	int node;			/* NUMA node the device is attached to */
 	struct iaa_aecs_comp *aecs;	/* fixed-Huffman compression state */
 	dma_addr_t aecs_dma;
@@ -108,6 +109,8 @@ struct iaa_accel {
 	u64 stop_ns;			/* when bus mastering was turned off */
 	struct list_head pinned;	/* queues @recover holds a reference on */
 	struct delayed_work recover;	/* takes the device out and resets it */
+	unsigned int retiring;		/* unbinds waiting for the reset */
+	int reset_err;			/* the reset failed: stopped for good */
 };
 
 /*
@@ -342,6 +345,8 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 /* iaa_crypto_fence.c */
 void iaa_req_fence(struct iaa_req *r, bool may_sleep);
 const char *iaa_queue_state(struct iaa_queue *q);
+bool iaa_accel_await_recovery(struct iaa_accel *accel, struct iaa_queue *q);
+void iaa_accel_recovery_exit(struct iaa_accel *accel);
 
 /* iaa_crypto_sw.c */
 int iaa_sw_init(void);

@@ -12,9 +12,12 @@
  *     device, or by timeout, then in software;
  *  3. waits for an RCU grace period: nobody holds the wq without a reference
  *     any more (a table reader whose tryget failed);
- *  4. stops the poller, quiesces idxd's own wq reference and disables the wq.
+ *  4. stops the poller, waits for its device's recovery if the driver
+ *     stopped the device's DMA (iaa_crypto_fence.c: idxd's commands need an
+ *     interrupt), quiesces idxd's own wq reference and disables the wq.
  *
- * A device's state (the fixed-mode AECS) lives as long as it has a wq bound.
+ * A device's state (the fixed-mode AECS) lives as long as it has a wq bound,
+ * or being given back.
  * All of this, and the device list, is serialised by iaa_dev_lock, always
  * taken inside cpus_read_lock() because CPU hotplug rebuilds the table too.
  */
@@ -67,6 +70,7 @@ static struct iaa_accel *iaa_accel_get(struct idxd_device *idxd)
 
 static void iaa_accel_free(struct iaa_accel *accel)
 {
+	iaa_accel_recovery_exit(accel);
 	iaa_fixed_aecs_free(accel);
 	iaa_counters_free(&accel->stats);
 	kfree(accel);
@@ -120,10 +124,18 @@ nomem:
 	return ERR_PTR(-ENOMEM);
 }
 
-/* Give the wq back to idxd; no request may be using it any more */
+/*
+ * Give the wq back to idxd; no request may be using it any more. idxd's
+ * commands (disable_wq's drain and reset) wait for a completion interrupt
+ * with no timeout: they are sent only once the device can signal one, that
+ * is after its recovery if the driver stopped its DMA (iaa_crypto_fence.c).
+ */
 static void iaa_queue_release_wq(struct iaa_queue *q)
 {
 	struct idxd_wq *wq = q->wq;
+
+	if (q->accel)
+		iaa_accel_await_recovery(q->accel, q);
 
 	mutex_lock(&wq->wq_lock);
 	__idxd_wq_quiesce(wq);
@@ -156,6 +168,7 @@ static int iaa_queue_attach(struct iaa_queue *q)
 			break;
 	list_add_tail(&q->link, &pos->link);
 	accel->nr_queues++;
+	accel->nr_held++;
 	iaa_wq_table_rebuild(-1);
 
 unlock:
@@ -170,16 +183,15 @@ unlock:
  */
 static void iaa_queue_retire(struct iaa_queue *q)
 {
-	struct iaa_accel *accel = q->accel, *gone = NULL;
+	struct iaa_accel *accel = q->accel;
+	bool gone;
 
 	cpus_read_lock();
 	mutex_lock(&iaa_dev_lock);
 	percpu_ref_kill(&q->ref);
 	list_del(&q->link);
-	if (!--accel->nr_queues) {
+	if (!--accel->nr_queues)
 		list_del(&accel->link);
-		gone = accel;
-	}
 	iaa_wq_table_rebuild(-1);
 	mutex_unlock(&iaa_dev_lock);
 	cpus_read_unlock();
@@ -195,8 +207,13 @@ static void iaa_queue_retire(struct iaa_queue *q)
 	cancel_delayed_work_sync(&q->watchdog);
 
 	iaa_queue_release_wq(q);
+
+	/* The last of its queues to be given back frees the device's state */
+	mutex_lock(&iaa_dev_lock);
+	gone = !--accel->nr_held;
+	mutex_unlock(&iaa_dev_lock);
 	if (gone)
-		iaa_accel_free(gone);
+		iaa_accel_free(accel);
 }
 
 static int iaa_wq_check(struct idxd_wq *wq)

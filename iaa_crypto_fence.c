@@ -38,15 +38,18 @@
  *
  *  1. Every wq of the device leaves the wq table and is pinned (a reference
  *     on its iaa_queue), so that unbinding it waits for the recovery instead
- *     of reaching idxd's commands.
+ *     of reaching idxd's commands. A wq already being unbound, no longer
+ *     listed, waits for the recovery before its commands too
+ *     (iaa_accel_await_recovery()).
  *  2. timeout_ms after the stop, or as soon as one of those wqs is being
- *     unbound, the function is reset: FLR with its config space saved and
- *     restored, as pci_reset_function() does it, but under the config space
- *     lock only. The device lock is not needed (idxd stays bound to the PCI
- *     device while a wq of ours is) and cannot be had: idxd's PCI removal
- *     holds it while it unbinds our wqs, which wait for this. Until then the
- *     device keeps its registers as the hang left them, and requests still
- *     in flight on its other wqs time out (none can complete).
+ *     unbound (or an unbind waits), the function is reset: FLR with its
+ *     config space saved and restored, as pci_reset_function() does it, but
+ *     under the config space lock only. The device lock is not needed
+ *     (idxd stays bound to the PCI device while a wq of ours is) and cannot
+ *     be had: idxd's PCI removal holds it while it unbinds our wqs, which
+ *     wait for this. Until then the device keeps its registers as the hang
+ *     left them, and requests still in flight on its other wqs time out
+ *     (none can complete).
  *  3. Bus mastering goes back on: a reset device executes nothing (it is
  *     disabled), and idxd's commands complete again, failing at once on a
  *     disabled device, so its wqs unbind cleanly and idxd can disable, reset
@@ -66,6 +69,7 @@
 #include <linux/pci.h>
 #include <linux/percpu-refcount.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "iaa_crypto.h"
@@ -77,6 +81,8 @@
 
 /* Every device's DMA state, pins and recovery; taken inside iaa_dev_lock */
 static DEFINE_SPINLOCK(iaa_fence_lock);
+/* Unbinds waiting for their stopped device's reset */
+static DECLARE_WAIT_QUEUE_HEAD(iaa_recover_wait);
 
 static u32 iaa_device_state(struct idxd_device *idxd)
 {
@@ -250,6 +256,9 @@ static bool iaa_accel_reset_due(struct iaa_accel *accel)
 
 	if (ktime_get_ns() - accel->stop_ns >= iaa_timeout_ns())
 		return true;
+	/* A wq no longer listed is being unbound (iaa_accel_await_recovery()) */
+	if (accel->retiring)
+		return true;
 	list_for_each_entry(q, &accel->pinned, pin_link)
 		if (percpu_ref_is_dying(&q->ref))
 			return true;
@@ -298,12 +307,15 @@ static void iaa_accel_recover_fn(struct work_struct *work)
 		accel->dma = IAA_DMA_RESET;
 	} else {
 		accel->dma = IAA_DMA_STOPPED;
+		accel->reset_err = ret;
 	}
 	/* Step 4, once the pinned wqs are no longer needed for the messages */
 	list_for_each_entry(q, &accel->pinned, pin_link)
 		q->pinned = false;
 	list_splice_init(&accel->pinned, &unpin);
 	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+	/* Unbinds waiting for the reset (they hold @accel) */
+	wake_up_all(&iaa_recover_wait);
 
 	q = list_first_entry_or_null(&unpin, struct iaa_queue, pin_link);
 	if (q && !ret)
@@ -374,6 +386,81 @@ static void iaa_accel_stop(struct iaa_queue *q, struct iaa_req *r)
 			 "device completes nothing, not even a drain: bus mastering off, every wq of %s out of service; the driver resets it within %llu ms, then unbind its wqs, disable and enable it and bind them again\n",
 			 dev_name(idxd_confdev(idxd)),
 			 div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+}
+
+/* Whether @accel's recovery has nothing left to do; under iaa_fence_lock */
+static bool iaa_accel_settled(struct iaa_accel *accel)
+{
+	return (accel->dma != IAA_DMA_STOPPED &&
+		accel->dma != IAA_DMA_RESETTING) || accel->reset_err;
+}
+
+static bool iaa_accel_settled_locked(struct iaa_accel *accel)
+{
+	unsigned long flags;
+	bool settled;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	settled = iaa_accel_settled(accel);
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+	return settled;
+}
+
+/**
+ * iaa_accel_await_recovery - wait until idxd's commands can reach @accel
+ * @accel: the device of @q
+ * @q: a queue being unbound, no longer on @accel's list; no request uses it
+ *
+ * The sweep of a device's recovery pins the queues still listed, so a queue
+ * already retiring is not among them: without this, its unbind could send
+ * idxd a command while the device's bus mastering is off, and idxd would
+ * wait for good for its completion interrupt, holding the wq's lock and the
+ * device's command slot. If the device is stopped, its reset is asked for
+ * now and waited for. Sleeps; the caller holds none of the driver's locks
+ * (the recovery takes cpus_read_lock and iaa_dev_lock).
+ *
+ * Return: false if the reset failed: bus mastering stays off, and idxd's
+ * commands on the device cannot complete.
+ */
+bool iaa_accel_await_recovery(struct iaa_accel *accel, struct iaa_queue *q)
+{
+	unsigned long flags;
+	bool waiting = false;
+	int err;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	if (!iaa_accel_settled(accel)) {
+		/* Stopped, so @recover is set up and queued, or running */
+		accel->retiring++;
+		mod_delayed_work(iaa_poll_wq, &accel->recover, 0);
+		waiting = true;
+	}
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	if (waiting) {
+		dev_info(wq_confdev(q->wq),
+			 "device stopped: resetting it before giving the wq back to idxd\n");
+		wait_event(iaa_recover_wait, iaa_accel_settled_locked(accel));
+	}
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	if (waiting)
+		accel->retiring--;
+	err = accel->dma == IAA_DMA_STOPPED ? accel->reset_err : 0;
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	if (err)
+		dev_crit(wq_confdev(q->wq),
+			 "%s could not be reset (%d) and its bus mastering is off: idxd's commands that disable the wq wait for an interrupt the device cannot send, so this unbind hangs; reboot\n",
+			 dev_name(idxd_confdev(accel->idxd)), err);
+	return !err;
+}
+
+/* Before @accel is freed: its recovery is over, nothing may queue it */
+void iaa_accel_recovery_exit(struct iaa_accel *accel)
+{
+	if (accel->recover_init)
+		cancel_delayed_work_sync(&accel->recover);
 }
 
 /**
