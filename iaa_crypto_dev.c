@@ -14,7 +14,8 @@
  *     any more (a table reader whose tryget failed);
  *  4. stops the poller, waits for its device's recovery if the driver
  *     stopped the device's DMA (iaa_crypto_fence.c: idxd's commands need an
- *     interrupt), quiesces idxd's own wq reference and disables the wq.
+ *     interrupt), quiesces idxd's own wq reference unless idxd did after a
+ *     halt, and disables the wq.
  *
  * A device's state (the fixed-mode AECS) lives as long as it has a wq bound,
  * or being given back.
@@ -125,6 +126,44 @@ nomem:
 }
 
 /*
+ * What idxd did to @wq on its own after a device halt, before we give the wq
+ * back. Called with wq->wq_lock held.
+ *
+ * A halt that needs an FLR (6.12's idxd_misc_thread(), the halt branch of
+ * irq.c) runs idxd_wqs_quiesce(), which kills wq_active and waits for
+ * wq_dead, then idxd_wqs_unmap_portal() and idxd_device_clear_state() (wq
+ * state DISABLED, when the device is configurable). A failed interrupt
+ * handle request in idxd_int_handle_revoke() quiesces the wq the same way.
+ * Quiescing again would kill wq_active twice and wait for a wq_dead that
+ * was consumed already: for good. So the quiesce is skipped when wq_active
+ * is dead; under wq_lock nothing else of idxd leaves it so (the revoke
+ * revives it before it lets the lock go).
+ *
+ * idxd_drv_disable_wq() unmaps the portal with devm_iounmap(), which warns
+ * when the mapping is gone already: the portal idxd unmapped is mapped
+ * again (as idxd_wq_map_portal() does it) only to be unmapped there. It is
+ * never written. Its commands on a wq or device idxd cleared return at once
+ * (idxd_wq_drain() and idxd_wq_reset() want an enabled wq, idxd_cmd_exec()
+ * a device not halted).
+ */
+static void iaa_wq_undo_halt(struct idxd_wq *wq)
+{
+	struct pci_dev *pdev = wq->idxd->pdev;
+	resource_size_t start;
+
+	if (!percpu_ref_is_dying(&wq->wq_active))
+		__idxd_wq_quiesce(wq);
+	else
+		dev_info(wq_confdev(wq), "already quiesced by idxd (device halt)\n");
+
+	if (wq->portal)
+		return;
+	start = pci_resource_start(pdev, IDXD_WQ_BAR) +
+		idxd_get_wq_portal_full_offset(wq->id, IDXD_PORTAL_LIMITED);
+	wq->portal = devm_ioremap(&pdev->dev, start, IDXD_PORTAL_SIZE);
+}
+
+/*
  * Give the wq back to idxd; no request may be using it any more. idxd's
  * commands (disable_wq's drain and reset) wait for a completion interrupt
  * with no timeout: they are sent only once the device can signal one, that
@@ -138,7 +177,7 @@ static void iaa_queue_release_wq(struct iaa_queue *q)
 		iaa_accel_await_recovery(q->accel, q);
 
 	mutex_lock(&wq->wq_lock);
-	__idxd_wq_quiesce(wq);
+	iaa_wq_undo_halt(wq);
 	iaa_slots_give_back(q);
 	idxd_drv_disable_wq(wq);
 	mutex_unlock(&wq->wq_lock);
