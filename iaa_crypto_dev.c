@@ -180,6 +180,8 @@ static void iaa_queue_release_wq(struct iaa_queue *q)
 	iaa_wq_undo_halt(wq);
 	iaa_slots_give_back(q);
 	idxd_drv_disable_wq(wq);
+	/* Nothing of idxd's may find the queue after this */
+	idxd_wq_set_private(wq, NULL);
 	mutex_unlock(&wq->wq_lock);
 
 	iaa_queue_free(q);
