@@ -181,6 +181,16 @@ struct iaa_queue {
 	struct work_struct poll;	/* ends requests in IAA_SLOT_POLLED */
 	struct delayed_work watchdog;	/* ends requests past their deadline */
 
+	/* iaa_crypto_fence.c: back into service after a timeout, under its lock */
+	struct delayed_work revive;	/* drains, probes, returns the wq */
+	unsigned int revive_gen;	/* timeouts so far: one during a try voids it */
+	unsigned int revive_tries;	/* failed tries since the last timeout */
+	unsigned int revived;		/* automatic returns since bound */
+	unsigned int window_revived;	/* ... since @window_ns */
+	u64 window_ns;			/* start of the rate limit's window */
+	u64 revive_at_ns;		/* next try, 0 if none is planned */
+	u64 broken_ns;			/* when it went out of service */
+
 	struct iaa_counters stats;
 };
 
@@ -345,6 +355,10 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 /* iaa_crypto_fence.c */
 void iaa_req_fence(struct iaa_req *r, bool may_sleep);
 const char *iaa_queue_state(struct iaa_queue *q);
+void iaa_queue_quarantine(struct iaa_queue *q);
+void iaa_queue_revive_fn(struct work_struct *work);
+void iaa_queue_revive_info(struct iaa_queue *q, unsigned int *revived,
+			   s64 *next_ms);
 bool iaa_accel_await_recovery(struct iaa_accel *accel, struct iaa_queue *q);
 void iaa_accel_recovery_exit(struct iaa_accel *accel);
 

@@ -112,8 +112,42 @@ static ssize_t crypto_state_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(crypto_state);
 
+/* How often the wq came back into service by itself since it was bound */
+static ssize_t crypto_auto_returns_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	struct iaa_queue *q = idxd_wq_get_private(confdev_to_wq(dev));
+	unsigned int revived;
+	s64 next_ms;
+
+	if (!q)
+		return -ENODEV;
+	iaa_queue_revive_info(q, &revived, &next_ms);
+	return sysfs_emit(buf, "%u\n", revived);
+}
+static DEVICE_ATTR_RO(crypto_auto_returns);
+
+/* Milliseconds until its next try to come back, -1 if none is planned */
+static ssize_t crypto_next_try_ms_show(struct device *dev,
+				       struct device_attribute *attr,
+				       char *buf)
+{
+	struct iaa_queue *q = idxd_wq_get_private(confdev_to_wq(dev));
+	unsigned int revived;
+	s64 next_ms;
+
+	if (!q)
+		return -ENODEV;
+	iaa_queue_revive_info(q, &revived, &next_ms);
+	return sysfs_emit(buf, "%lld\n", next_ms);
+}
+static DEVICE_ATTR_RO(crypto_next_try_ms);
+
 static struct attribute *iaa_wq_attrs[] = {
 	&dev_attr_crypto_state.attr,
+	&dev_attr_crypto_auto_returns.attr,
+	&dev_attr_crypto_next_try_ms.attr,
 	NULL
 };
 

@@ -106,6 +106,7 @@ static struct iaa_queue *iaa_queue_alloc(struct idxd_wq *wq)
 	q->wq = wq;
 	INIT_WORK(&q->poll, iaa_queue_poll_fn);
 	INIT_DELAYED_WORK(&q->watchdog, iaa_queue_watchdog_fn);
+	INIT_DELAYED_WORK(&q->revive, iaa_queue_revive_fn);
 	init_completion(&q->released);
 	if (percpu_ref_init(&q->ref, iaa_queue_ref_release, 0, GFP_KERNEL)) {
 		kfree(q);
@@ -237,6 +238,9 @@ static void iaa_queue_retire(struct iaa_queue *q)
 	mutex_unlock(&iaa_dev_lock);
 	cpus_read_unlock();
 
+	/* Its automatic return to service, which may hold a reference */
+	cancel_delayed_work_sync(&q->revive);
+
 	/*
 	 * Requests in flight finish, then an RCU grace period covers whoever
 	 * still looks at @q without a reference: table readers whose tryget
@@ -246,6 +250,8 @@ static void iaa_queue_retire(struct iaa_queue *q)
 	synchronize_rcu();
 	cancel_work_sync(&q->poll);
 	cancel_delayed_work_sync(&q->watchdog);
+	/* A timeout of a request that ended since may have queued it again */
+	cancel_delayed_work_sync(&q->revive);
 
 	iaa_queue_release_wq(q);
 

@@ -62,17 +62,20 @@
  * the device between the stop and the reset loses its interrupt and never
  * returns; the kernel log tells when the reset is done.
  */
+#include <linux/bitfield.h>
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/ktime.h>
 #include <linux/pci.h>
 #include <linux/percpu-refcount.h>
+#include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "iaa_crypto.h"
+#include "iaa_crypto_desc.h"
 
 /* A drain may wait this many request timeouts for the work ahead of it */
 #define IAA_FENCE_TIMEOUTS	2
@@ -468,8 +471,9 @@ void iaa_accel_recovery_exit(struct iaa_accel *accel)
  * @q: a bound queue
  *
  * Return: "in_service"; "timed_out", a descriptor did not complete in time
- * (until the wq is rebound); "device_stopped", its device's DMA is off after
- * a failed drain; or "device_reset", its device was reset (until rebound).
+ * (until the wq comes back by itself or is rebound); "device_stopped", its
+ * device's DMA is off after a failed drain; or "device_reset", its device
+ * was reset (until rebound).
  */
 const char *iaa_queue_state(struct iaa_queue *q)
 {
@@ -483,6 +487,343 @@ const char *iaa_queue_state(struct iaa_queue *q)
 		break;
 	}
 	return test_bit(IAA_QUEUE_BROKEN, &q->flags) ? "timed_out" : "in_service";
+}
+
+/*
+ * Back into service after a timeout.
+ *
+ * A descriptor that did not complete in time takes its wq out of the wq
+ * table (IAA_QUEUE_BROKEN): the device may still be working on it, or be
+ * slow for everyone. Any caller can cause that, an unprivileged AF_ALG user
+ * too, so the wq comes back by itself once the device shows it is done with
+ * what it was given and works:
+ *
+ *  1. a Drain descriptor completes, so every descriptor submitted before it
+ *     finished and its writes landed: the slots lost to timeouts before the
+ *     drain was submitted are free again (LOST -> FREE);
+ *  2. a probe, a compress of a known pattern in a slot's own bounce area
+ *     with the device's fixed AECS, then a decompress of its output, gives
+ *     the pattern back, each within timeout_ms.
+ *
+ * The first try comes IAA_REVIVE_MIN_MS after the timeout, or two timeouts
+ * if that is longer, each failed one doubles the delay up to
+ * IAA_REVIVE_MAX_MS. A wq comes back by itself at most IAA_REVIVE_BURST
+ * times within IAA_REVIVE_WINDOW_S; the next timeout in that window keeps it
+ * out until it is rebound. A device whose DMA the fence stopped is left to
+ * its recovery: its wqs come back only when rebound. A try that saw another
+ * timeout on the wq meanwhile does not count.
+ */
+#define IAA_REVIVE_MIN_MS	5000
+#define IAA_REVIVE_MAX_MS	(10 * 60 * 1000)
+#define IAA_REVIVE_BURST	3
+#define IAA_REVIVE_WINDOW_S	3600
+/* The probe's pattern: a page's worth would do, a few lines are enough */
+#define IAA_PROBE_BYTES		512
+
+/* The delay before try @tries (0: the first) */
+static u64 iaa_revive_delay_ms(unsigned int tries)
+{
+	u64 ms = max_t(u64, IAA_REVIVE_MIN_MS,
+		       2 * div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+
+	while (tries-- && ms < IAA_REVIVE_MAX_MS)
+		ms *= 2;
+	return min_t(u64, ms, IAA_REVIVE_MAX_MS);
+}
+
+/* Plan the next try in @ms; under iaa_fence_lock */
+static void iaa_revive_plan(struct iaa_queue *q, u64 ms)
+{
+	q->revive_at_ns = ktime_get_ns() + ms * NSEC_PER_MSEC;
+	queue_delayed_work(iaa_poll_wq, &q->revive, msecs_to_jiffies(ms));
+}
+
+/* Whether the rate limit allows another return; under iaa_fence_lock */
+static bool iaa_revive_allowed(struct iaa_queue *q, u64 now)
+{
+	if (now - q->window_ns >= (u64)IAA_REVIVE_WINDOW_S * NSEC_PER_SEC)
+		return true;
+	return q->window_revived < IAA_REVIVE_BURST;
+}
+
+/**
+ * iaa_queue_quarantine - take @q out of service after a timeout
+ * @q: a queue its caller holds a reference on
+ *
+ * The device may still be working on the descriptor, which is never reused
+ * until a drain behind it completes. Any context.
+ */
+void iaa_queue_quarantine(struct iaa_queue *q)
+{
+	u64 ms = div_u64(iaa_wait_ns(true), NSEC_PER_MSEC);
+	u64 atomic_ms = div_u64(iaa_wait_ns(false), NSEC_PER_MSEC);
+	u64 now = ktime_get_ns(), next_ms = 0;
+	unsigned long flags;
+	bool first;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	q->revive_gen++;
+	first = !test_and_set_bit(IAA_QUEUE_BROKEN, &q->flags);
+	if (first) {
+		q->broken_ns = now;
+		q->revive_tries = 0;
+		if (iaa_revive_allowed(q, now)) {
+			next_ms = iaa_revive_delay_ms(0);
+			iaa_revive_plan(q, next_ms);
+		}
+	}
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+	if (!first)
+		return;
+
+	/* A caller that cannot sleep waits for less than timeout_ms */
+	if (atomic_ms < ms)
+		dev_err(wq_confdev(q->wq),
+			"descriptor not completed in %llu ms (%llu ms for a caller that cannot sleep): wq out of service\n",
+			ms, atomic_ms);
+	else
+		dev_err(wq_confdev(q->wq),
+			"descriptor not completed in %llu ms: wq out of service\n",
+			ms);
+	if (next_ms)
+		dev_info(wq_confdev(q->wq),
+			 "wq returns to service by itself after a drain and a probe: first try in %llu ms\n",
+			 next_ms);
+	else
+		dev_err(wq_confdev(q->wq),
+			"wq out of service until rebound: it came back by itself %u times within %u s\n",
+			IAA_REVIVE_BURST, IAA_REVIVE_WINDOW_S);
+	iaa_wq_table_rebuild_async();
+}
+
+/* Submit @slot's descriptor and wait for its record until @ns from now */
+static bool iaa_revive_run(struct iaa_queue *q, struct iaa_slot *slot, u64 ns)
+{
+	struct idxd_desc *desc = slot->desc;
+
+	iaa_desc_set_completion(desc->iax_hw, false);
+	memset(desc->iax_completion, 0, sizeof(*desc->iax_completion));
+	if (idxd_submit_desc(q->wq, desc))
+		return false;
+	if (!iaa_fence_poll(desc, ktime_get_ns() + ns, true)) {
+		/* The device may still write its record and bounce area */
+		iaa_slot_lose(slot);
+		return false;
+	}
+	/* The record is complete once its status byte is set */
+	dma_rmb();
+	return true;
+}
+
+static void iaa_probe_pattern(u8 *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < IAA_PROBE_BYTES; i++)
+		p[i] = 'a' + (i * 7 + i / 29) % 26;
+}
+
+/*
+ * Step 2: a compress and a decompress of a known pattern, in a slot's own
+ * bounce area (the source in its first half, the stream in its second).
+ */
+static const char *iaa_queue_probe(struct iaa_queue *q)
+{
+	u64 deadline = ktime_get_ns() + iaa_timeout_ns();
+	const struct iax_completion_record *cr;
+	struct iaa_slot *slot;
+	dma_addr_t src, dst;
+	u8 *buf, *want;
+	const char *why = NULL;
+	u32 out;
+
+	want = kmalloc(IAA_PROBE_BYTES, GFP_KERNEL);
+	if (!want)
+		return "no memory for the probe";
+	while (!(slot = iaa_slot_get(q))) {
+		if (ktime_get_ns() > deadline) {
+			kfree(want);
+			return "no free descriptor for the probe";
+		}
+		usleep_range(100, 200);
+	}
+	cr = slot->desc->iax_completion;
+	buf = slot->bounce;
+	src = slot->bounce_dma;
+	dst = slot->bounce_dma + IAA_BOUNCE_BYTES;
+	iaa_probe_pattern(want);
+	memcpy(buf, want, IAA_PROBE_BYTES);
+
+	iaa_slot_clear_desc(slot);
+	iaa_desc_set_compress(slot->desc->iax_hw, src, IAA_PROBE_BYTES,
+			      dst, IAA_BOUNCE_BYTES, q->accel->aecs_dma);
+	if (!iaa_revive_run(q, slot, iaa_timeout_ns()))
+		why = "the probe compress did not complete";
+	else if (cr->status != IAX_COMP_SUCCESS)
+		why = "the probe compress failed";
+	out = why ? 0 : cr->output_size;
+	if (!why && (!out || out > IAA_BOUNCE_BYTES))
+		why = "the probe compress gave a wrong size";
+	if (why)
+		goto out;
+
+	memset(buf, 0, IAA_PROBE_BYTES);
+	iaa_slot_clear_desc(slot);
+	iaa_desc_set_decompress(slot->desc->iax_hw, dst, out,
+				src, IAA_BOUNCE_BYTES, false);
+	if (!iaa_revive_run(q, slot, iaa_timeout_ns()))
+		why = "the probe decompress did not complete";
+	else if (cr->status != IAX_COMP_SUCCESS)
+		why = "the probe decompress failed";
+	else if (cr->output_size != IAA_PROBE_BYTES ||
+		 memcmp(buf, want, IAA_PROBE_BYTES))
+		why = "the probe decompress gave other data";
+out:
+	/* A probe that did not complete keeps its slot lost */
+	if (FIELD_GET(IAA_SLOT_STATE, atomic_read(&slot->state)) !=
+	    IAA_SLOT_LOST)
+		iaa_slot_put(q, slot);
+	kfree(want);
+	return why;
+}
+
+/*
+ * Step 1: a drain behind everything on @q, then the slots that were lost
+ * before it was submitted are free again.
+ */
+static const char *iaa_queue_revive_drain(struct iaa_queue *q,
+					  unsigned int *freed)
+{
+	struct iaa_slot *slot;
+	unsigned int i;
+	u32 *lost, busy;
+
+	lost = kcalloc(q->nr_slots, sizeof(*lost), GFP_KERNEL);
+	if (!lost)
+		return "no memory for the drain";
+	/*
+	 * A slot is lost after its descriptor was submitted: acquire orders
+	 * the drain's submission after that one.
+	 */
+	for (i = 0; i < q->nr_slots; i++) {
+		u32 word = atomic_read_acquire(&q->slots[i].state);
+
+		if (FIELD_GET(IAA_SLOT_STATE, word) == IAA_SLOT_LOST)
+			lost[i] = word;
+	}
+	if (!iaa_queue_drain(q, true)) {
+		kfree(lost);
+		return "the drain did not complete";
+	}
+	for (i = 0; i < q->nr_slots; i++) {
+		if (!lost[i])
+			continue;
+		slot = &q->slots[i];
+		/* Only the exact word read: the slot is ours, no one else's */
+		busy = FIELD_PREP(IAA_SLOT_GEN,
+				  FIELD_GET(IAA_SLOT_GEN, lost[i]) + 1) |
+		       IAA_SLOT_BUSY;
+		if (atomic_cmpxchg(&slot->state, lost[i], busy) != lost[i])
+			continue;
+		iaa_slot_put(q, slot);
+		(*freed)++;
+	}
+	kfree(lost);
+	return NULL;
+}
+
+/* The delayed work of iaa_queue_quarantine(): one try */
+void iaa_queue_revive_fn(struct work_struct *work)
+{
+	struct iaa_queue *q = container_of(to_delayed_work(work),
+					   struct iaa_queue, revive);
+	struct iaa_accel *accel = q->accel;
+	unsigned int gen, freed = 0, revived = 0;
+	unsigned long flags;
+	const char *why;
+	u64 now, next_ms = 0, out_ms;
+
+	/* A stopped or reset device is its recovery's, and stays out */
+	if (READ_ONCE(accel->dma) != IAA_DMA_ON)
+		goto none;
+	/* Being unbound: its retire cancels this work and waits for us */
+	if (!percpu_ref_tryget_live(&q->ref))
+		goto none;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	gen = q->revive_gen;
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	why = iaa_queue_revive_drain(q, &freed);
+	if (!why)
+		why = iaa_queue_probe(q);
+
+	now = ktime_get_ns();
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	if (!why && accel->dma != IAA_DMA_ON)
+		why = "the device was stopped meanwhile";
+	else if (!why && q->revive_gen != gen)
+		why = "another descriptor timed out meanwhile";
+	if (!why) {
+		if (now - q->window_ns >=
+		    (u64)IAA_REVIVE_WINDOW_S * NSEC_PER_SEC) {
+			q->window_ns = now;
+			q->window_revived = 0;
+		}
+		q->window_revived++;
+		revived = ++q->revived;
+		q->revive_at_ns = 0;
+		/* Everything above is seen by whoever sees the wq in service */
+		smp_mb__before_atomic();
+		clear_bit(IAA_QUEUE_BROKEN, &q->flags);
+	} else {
+		next_ms = iaa_revive_delay_ms(++q->revive_tries);
+		iaa_revive_plan(q, next_ms);
+	}
+	out_ms = div_u64(now - q->broken_ns, NSEC_PER_MSEC);
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+
+	if (!why) {
+		iaa_wq_table_rebuild_async();
+		dev_info(wq_confdev(q->wq),
+			 "wq back in service after %llu ms out of it: a drain (%u lost descriptors freed) and a probe completed; automatic return %u\n",
+			 out_ms, freed, revived);
+	} else {
+		dev_warn_ratelimited(wq_confdev(q->wq),
+				     "wq still out of service: %s; next try in %llu ms\n",
+				     why, next_ms);
+	}
+	percpu_ref_put(&q->ref);
+	return;
+
+none:
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	q->revive_at_ns = 0;
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+}
+
+/**
+ * iaa_queue_revive_info - how @q comes back into service by itself
+ * @q: a bound queue
+ * @revived: set to the number of its automatic returns since it was bound
+ * @next_ms: set to the milliseconds until its next try, or -1 if none is
+ *	planned (in service, its device stopped, or the rate limit reached)
+ */
+void iaa_queue_revive_info(struct iaa_queue *q, unsigned int *revived,
+			   s64 *next_ms)
+{
+	unsigned long flags;
+	u64 at, now;
+
+	spin_lock_irqsave(&iaa_fence_lock, flags);
+	*revived = q->revived;
+	at = q->revive_at_ns;
+	spin_unlock_irqrestore(&iaa_fence_lock, flags);
+	now = ktime_get_ns();
+	if (!at || READ_ONCE(q->accel->dma) != IAA_DMA_ON)
+		*next_ms = -1;
+	else
+		*next_ms = at > now ? div_u64(at - now, NSEC_PER_MSEC) : 0;
 }
 
 /**

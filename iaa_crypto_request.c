@@ -749,31 +749,6 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 	}
 }
 
-/*
- * A descriptor of @q did not complete in time. The device may still be
- * working on it, so the descriptor is never reused; the wq leaves the table
- * until an administrator rebinds it, which resets it.
- */
-static void iaa_queue_quarantine(struct iaa_queue *q)
-{
-	u64 ms = div_u64(iaa_wait_ns(true), NSEC_PER_MSEC);
-	u64 atomic_ms = div_u64(iaa_wait_ns(false), NSEC_PER_MSEC);
-
-	if (test_and_set_bit(IAA_QUEUE_BROKEN, &q->flags))
-		return;
-
-	/* A caller that cannot sleep waits for less than timeout_ms */
-	if (atomic_ms < ms)
-		dev_err(wq_confdev(q->wq),
-			"descriptor not completed in %llu ms (%llu ms for a caller that cannot sleep): wq out of service until rebound\n",
-			ms, atomic_ms);
-	else
-		dev_err(wq_confdev(q->wq),
-			"descriptor not completed in %llu ms: wq out of service until rebound\n",
-			ms);
-	iaa_wq_table_rebuild_async();
-}
-
 /* What a completion status means for the request, and how it is counted */
 struct iaa_status_info {
 	s16 err;
