@@ -13,7 +13,11 @@
 #     which completes neither the descriptor nor the drain in time: the driver stops its DMA,
 #     and the late completion finds DMA off);
 #   - after a hung device, unbinding its wq, removing iaa_crypto and loading it again work
-#     (the driver resets the device); the device is then reconfigured and works;
+#     (the driver resets the device); the device is then reconfigured and works; the same
+#     after a device halt (with or without the driver's own stop), and for a wq whose unbind
+#     was waiting for its requests when another wq's fence stopped the device;
+#   - a wq out of service after a timeout whose drain completed comes back by itself (a
+#     drain and a probe), a wq of a stopped device does not;
 #   - the driver's debugfs statistics count the fault once, under its kind (and a failed verify
 #     once under total_verify_failures; a decompress retried in software once under
 #     total_sw_decomp_calls), and nothing else;
@@ -28,18 +32,22 @@
 #     deadline, and its verify, which would need the descriptor idxd still holds, is replaced
 #     by a compress in software (total_sw_comp_calls).
 # A wq whose descriptor never completed (never, late past the timeout, halt) must be out of
-# service until rebound: the case checks that and rebinds it
+# service right after (it comes back by itself 5 s later at the earliest): the case checks that
+# and rebinds it
 # (after a halt: a function-level reset and the device's configuration restored; 6.12's idxd
 # cannot reset a halted device itself). Only iaa0's wq0.0 is bound meanwhile (and wq0.1 in one
-# hung-device case). No warning in the kernel log.
+# hung-device case and two recovery cases). No warning in the kernel log.
 #
 # Kernel command line knobs: rel.size=N (default 4096), rel.timeout=MS (timeout_ms, 300),
 # rel.rows=LIST (row names, default all), rel.alg=NAME (default deflate-iaa), rel.pass=LIST
 # (default 1): which compress descriptor of a request a compress rule hits - 1 the first, 2
 # the second (every=2: deflate-iaa-dynamic's compress after its statistics; the rows lost-irq
 # and device-halt run in pass 1 only, the second compress being polled), rel.extra=0: the
-# matrix only, without the cases after it, rel.ops=LIST (default comp,decomp,verify): the
-# matrix's requests.
+# matrix only, without the cases after it, rel.extra=recovery: the matrix and only the
+# recovery cases after it (a wq unbound while its device is stopped, device halts followed by
+# unbind, rmmod and reload, a timed-out wq back in service by itself or not), rel.ops=LIST
+# (default comp,decomp,verify): the matrix's requests. A halt needs a software reset unless
+# the device is made with halt-reset-type=1 (an FLR: the suite rel-halt-flr).
 . /tests/lib.sh
 
 arg() { karg rel "$1"; }
@@ -105,7 +113,12 @@ for p in $passes; do
 	done
 done
 per_row=$((nops * 3 + 1))
-[ "$extra" = 0 ] && plan $((nrows * per_row + 4)) || plan $((nrows * per_row + 34))
+nrec=7
+case $extra in
+0) plan $((nrows * per_row + 4)) ;;
+recovery) plan $((nrows * per_row + 4 + nrec)) ;;
+*) plan $((nrows * per_row + 34 + nrec)) ;;
+esac
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 modprobe deflate 2>/dev/null
@@ -283,45 +296,8 @@ dst_name() {
 	fi
 }
 
-# The cases after the matrix (to the end of this block), unless rel.extra=0
-if [ "$extra" != 0 ]; then
-
-# A descriptor that completes after its timeout: the driver writes every contiguous
-# destination in place (only scattered ones go through the descriptor's own bounce area), so
-# before the request ends a drain descriptor must have let the device's late write land:
-# nothing may change in the destination afterwards. Destinations of 1 B to 128 KiB.
-for c in comp:4096 decomp:1 decomp:4096 decomp:65536 comp:65536; do
-	op=${c%%:*} sz=${c#*:}
-	rule_op=compress
-	[ $op = comp ] || rule_op=decompress
-	inject "op=$rule_op,late=${past_ms}ms"
-	r=$(stress one sync $op $sz 7 $((past_ms + 200)))
-	requests=$((requests + 1))
-	wq_rebind wq0.0 || note "rebind failed"
-	want=ETIMEDOUT
-	[ $op = comp ] || want=0
-	if [ "$(kv err "$r")" != $want ] || [ "$(kv guard "$r")" != ok ] ||
-		{ [ $want = 0 ] && [ "$(kv data "$r")" != ok ]; } || [ "$(kv post "$r")" = bad ]; then
-		not_ok "late-past-timeout sync $op, $(dst_name $op $sz): $r"
-	else
-		ok "late-past-timeout sync $op, $(dst_name $op $sz): $(kv err "$r"), drained, nothing written after"
-	fi
-done
-
-# A hung device: neither the request's descriptor nor the drain sent after it completes while
-# the driver waits for them (timeout_ms, then twice that for the drain), for destinations the
-# driver writes in place (1 B to 128 KiB). Before the request ends the
-# driver must stop the device's DMA (bus mastering off), take its wqs out of service and say so;
-# it resets the device timeout_ms later, or at once when a wq of it is unbound. Here both
-# descriptors do complete, late: half a timeout after the request ended and half a timeout
-# before that reset, so they must find DMA off. The device runs the request's descriptor and
-# fails it, its memory accesses refused (its descs-failed counts it, descs-aborted does not),
-# then the drain, whose record cannot be written either; nothing changes in the destination
-# for 1.5 timeouts after the end. Then the driver's teardown must not hang on the stopped
-# device: wq0.0 is unbound, iaa_crypto removed and loaded again, the device reset and
-# configured again (iaa_reset), and a request runs on it. Then bus mastering turned on again
-# behind the driver's back, a device with two wqs, and a device whose descriptor and drain
-# never complete with timeout_ms raised to 60 s after the stop: the unbind resets it at once.
+# The cases after the matrix, unless rel.extra=0 (rel.extra=recovery: the recovery cases only).
+# What the hung-device and recovery cases share:
 hung_tmo=1000
 hung_late=$((hung_tmo * 7 / 2))
 # the model completes a drain after what is ahead of it, then adds its own late=
@@ -368,6 +344,44 @@ hung_works() {
 		grep -q 'iax0/wq0.0' $T
 }
 
+if [ "$extra" = 1 ]; then
+
+# A descriptor that completes after its timeout: the driver writes every contiguous
+# destination in place (only scattered ones go through the descriptor's own bounce area), so
+# before the request ends a drain descriptor must have let the device's late write land:
+# nothing may change in the destination afterwards. Destinations of 1 B to 128 KiB.
+for c in comp:4096 decomp:1 decomp:4096 decomp:65536 comp:65536; do
+	op=${c%%:*} sz=${c#*:}
+	rule_op=compress
+	[ $op = comp ] || rule_op=decompress
+	inject "op=$rule_op,late=${past_ms}ms"
+	r=$(stress one sync $op $sz 7 $((past_ms + 200)))
+	requests=$((requests + 1))
+	wq_rebind wq0.0 || note "rebind failed"
+	want=ETIMEDOUT
+	[ $op = comp ] || want=0
+	if [ "$(kv err "$r")" != $want ] || [ "$(kv guard "$r")" != ok ] ||
+		{ [ $want = 0 ] && [ "$(kv data "$r")" != ok ]; } || [ "$(kv post "$r")" = bad ]; then
+		not_ok "late-past-timeout sync $op, $(dst_name $op $sz): $r"
+	else
+		ok "late-past-timeout sync $op, $(dst_name $op $sz): $(kv err "$r"), drained, nothing written after"
+	fi
+done
+
+# A hung device: neither the request's descriptor nor the drain sent after it completes while
+# the driver waits for them (timeout_ms, then twice that for the drain), for destinations the
+# driver writes in place (1 B to 128 KiB). Before the request ends the
+# driver must stop the device's DMA (bus mastering off), take its wqs out of service and say so;
+# it resets the device timeout_ms later, or at once when a wq of it is unbound. Here both
+# descriptors do complete, late: half a timeout after the request ended and half a timeout
+# before that reset, so they must find DMA off. The device runs the request's descriptor and
+# fails it, its memory accesses refused (its descs-failed counts it, descs-aborted does not),
+# then the drain, whose record cannot be written either; nothing changes in the destination
+# for 1.5 timeouts after the end. Then the driver's teardown must not hang on the stopped
+# device: wq0.0 is unbound, iaa_crypto removed and loaded again, the device reset and
+# configured again (iaa_reset), and a request runs on it. Then bus mastering turned on again
+# behind the driver's back, a device with two wqs, and a device whose descriptor and drain
+# never complete with timeout_ms raised to 60 s after the stop: the unbind resets it at once.
 echo "$hung_tmo" >$PARAM
 for c in sync:comp:4096 sync:decomp:1 sync:decomp:65536 async_irq:comp:65536 async:decomp:4096; do
 	m=${c%%:*} op=${c#*:} sz=${op#*:} op=${op%%:*}
@@ -550,6 +564,228 @@ else
 	not_ok "$name, timeout_ms then 60000: teardown:$why"
 fi
 echo "$tmo_ms" >$PARAM
+fi
+
+if [ "$extra" = 1 ] || [ "$extra" = recovery ]; then
+# two_wqs: iax0 with wq0.0 and wq0.1 (64 descriptors each) configured, only wq0.0 bound
+two_wqs() {
+	tmo 60 sh -c "echo wq0.0 >$DRV/unbind" && tmo 60 sh -c "echo iax0 >/sys/bus/dsa/drivers/idxd/unbind" &&
+		echo 0 >/sys/bus/dsa/devices/iax0/engine0.0/group_id &&
+		wq_config wq0.0 64 && wq_config wq0.1 64 &&
+		tmo 60 sh -c "echo iax0 >/sys/bus/dsa/drivers/idxd/bind" &&
+		wq_config wq0.0 && tmo 60 sh -c "echo wq0.0 >$DRV/bind" && wq_config wq0.1
+}
+
+# wait_fired N: until the device has fired N rules more than $i0, up to 5 s
+wait_fired() {
+	for _i in $(seq 1 50); do
+		[ "$(qom_get injected)" -ge $((i0 + $1)) ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# A wq being unbound while its device is stopped. wq0.0's unbind waits for its request in
+# flight (timeout_ms 10 s, never completed); meanwhile wq0.1, the only wq in the table, times
+# out with a drain that never completes either (timeout_ms 1 s): the driver stops the device,
+# and pins wq0.1 only, wq0.0 being no longer listed. timeout_ms goes to 60 s, so the recovery
+# would not reset the device by itself for a minute. wq0.0's request then times out into the
+# stopped device, and its unbind reaches idxd's commands: they must not go to a device without
+# bus mastering (their completion interrupt could never come, and the unbind would hang for
+# good): the unbind has the device reset first, and completes within 20 s.
+name="wq unbound while its device is stopped by another wq's fence"
+why=
+i0=$(qom_get injected)
+two_wqs || why="$why two wqs could not be set up;"
+echo 10000 >$PARAM
+log0=$(dmesg | wc -l)
+inject "op=compress,wq=0,never,count=1"
+stress start sync comp 16384 31 >/dev/null
+wait_fired 1 || why="$why the request did not reach wq0.0;"
+tmo 60 sh -c "echo wq0.1 >$DRV/bind" || why="$why wq0.1 not bound;"
+rm -f /tmp/rel-unbind.rc
+( tmo 120 sh -c "echo wq0.0 >$DRV/unbind"; echo $? >/tmp/rel-unbind.rc ) &
+for i in $(seq 1 50); do
+	grep -q 'iax0/wq0.0' $T || break
+	sleep 0.1
+done
+grep -q 'iax0/wq0.0' $T && why="$why wq0.0 still in the table while unbinding;"
+echo 1000 >$PARAM
+inject "op=compress,wq=1,never,count=1"
+inject "op=drain,wq=1,never,count=1"
+r=$(stress one sync comp 16384 32)
+echo 60000 >$PARAM
+ra=$(stress wait)
+t0=$(ms_now)
+for i in $(seq 1 200); do
+	[ -e /tmp/rel-unbind.rc ] && break
+	sleep 0.1
+done
+t1=$(ms_now)
+requests=$((requests + 2))
+log=$(dmesg | tail -n +$((log0 + 1)))
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why wq0.1's request: $r;"
+[ "$(kv err "$ra")" = ETIMEDOUT ] || why="$why wq0.0's request: $ra;"
+echo "$log" | grep -q "crypto wq0.1: device $stop_msg" || why="$why no stop by wq0.1 in the log;"
+if [ ! -e /tmp/rel-unbind.rc ]; then
+	why="$why wq0.0's unbind still waiting $((t1 - t0)) ms after its request ended;"
+	hung=1
+else
+	hung=0
+	[ "$(cat /tmp/rel-unbind.rc)" = 0 ] || why="$why unbinding wq0.0 failed;"
+	echo "$log" | grep -q "$reset_msg" || why="$why no reset in the log;"
+fi
+if [ -z "$why" ]; then
+	ok "$name: its unbind has the device reset, done $((t1 - t0)) ms after its request"
+else
+	not_ok "$name:$why"
+	note "  log: $(echo "$log" | tail -n 6 | tr '\n' ' ')"
+fi
+inject clear
+if [ $hung = 1 ]; then
+	not_ok "$name: teardown skipped, the unbind hangs"
+else
+	out=$(hung_teardown)
+	why=${out#*|}
+	hung_works || why="$why no request on the device afterwards;"
+	[ -z "$why" ] && ok "$name: rmmod, reload, device reset and rebound, request on it" ||
+		not_ok "$name: teardown:$why"
+fi
+
+# halt_kind: what the device's halts need, from idxd's own message ("idxd halted, need FLR"
+# after a halt needing an FLR: 6.12's idxd quiesces and clears the wqs itself then); a halt
+# needing a software reset has idxd try one, which fails on a halted device
+halt_kind() {
+	dmesg | tail -n +$((log0 + 1)) | grep -q 'idxd halted, need FLR' && echo 'an FLR' || echo 'a software reset'
+}
+
+# A device halt while a request is in flight, then the teardown: unbind, rmmod iaa_crypto,
+# insmod, each bounded, then the device reset and rebound and a request on it. After a halt
+# needing an FLR, idxd has quiesced the wq itself: the driver must not quiesce it again (its
+# wq_dead was consumed: the unbind would wait for good).
+name="device halt during a request, then unbind"
+log0=$(dmesg | wc -l)
+echo $halt_tmo >$PARAM
+inject "op=compress,late=3s,count=1"
+stress start sync comp 16384 35 >/dev/null
+sleep 0.2
+hmp "qom-set $DEV halt true" >/dev/null
+r=$(stress wait)
+halts=$((halts + 1)) requests=$((requests + 1))
+echo "$hung_tmo" >$PARAM
+inject clear
+kind=$(halt_kind)
+why=
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+out=$(hung_teardown)
+why="$why${out#*|}"
+hung_works || why="$why no request on the device afterwards;"
+if [ "$kind" = "an FLR" ]; then
+	dmesg | tail -n +$((log0 + 1)) | grep -q 'already quiesced by idxd' ||
+		why="$why no sign the driver left idxd's quiesce alone;"
+fi
+if [ -z "$why" ]; then
+	ok "$name (halt needing $kind): unbind (${out%%|*} ms), rmmod, reload, device reset and rebound, request on it"
+else
+	not_ok "$name (halt needing $kind):$why"
+fi
+
+# A halt during the driver's own recovery: the device stopped by the fence (a request and its
+# drain never complete; timeout_ms raised to 60 s so that only an unbind resets it), then
+# halted. Without bus mastering idxd does not hear of the halt; the unbind has the device reset
+# and gives the wq back, and the device works again after iaa_reset.
+name="device halt while the driver has it stopped, then unbind"
+log0=$(dmesg | wc -l)
+inject "op=compress,never,count=1"
+inject "op=drain,never,count=1"
+r=$(stress one sync comp 16384 36)
+echo 60000 >$PARAM
+hmp "qom-set $DEV halt true" >/dev/null
+halts=$((halts + 1)) requests=$((requests + 1))
+inject clear
+why=
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+dmesg | tail -n +$((log0 + 1)) | grep -q "$stop_msg" || why="$why no stop in the log;"
+out=$(hung_teardown)
+why="$why${out#*|}"
+dmesg | tail -n +$((log0 + 1)) | grep -q "$reset_msg" || why="$why no reset in the log;"
+hung_works || why="$why no request on the device afterwards;"
+if [ -z "$why" ]; then
+	ok "$name: unbind resets it (${out%%|*} ms), rmmod, reload, device reset and rebound, request on it"
+else
+	not_ok "$name:$why"
+fi
+
+# Back into service by itself: a descriptor late past its timeout takes wq0.0 out of service
+# (its drain completes); the driver tries to bring it back after 5 s (or two timeouts): a drain,
+# which gives the timed-out descriptor back, and a probe compress and decompress. Within 30 s
+# crypto_state says in_service again, the log says so, crypto_auto_returns counts it, and a
+# request runs on the device.
+name="timed-out wq back in service by itself"
+echo "$tmo_ms" >$PARAM
+log0=$(dmesg | wc -l)
+inject "op=compress,late=${past_ms}ms,count=1"
+r=$(stress one sync comp $size 37 $((past_ms + 200)))
+requests=$((requests + 1))
+t0=$(ms_now)
+Q=/sys/bus/dsa/devices/wq0.0
+why=
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+[ "$(kv post "$r")" = ok ] || why="$why destination written after the request was over;"
+cs=$(cat $Q/crypto_state) nt=$(cat $Q/crypto_next_try_ms)
+[ "$cs" = timed_out ] || why="$why crypto_state '$cs' right after, want timed_out;"
+[ "${nt:--1}" -ge 0 ] || why="$why no try planned ($nt);"
+grep -q 'iax0/wq0.0' $T && why="$why wq0.0 still in the table;"
+for i in $(seq 1 300); do
+	[ "$(cat $Q/crypto_state)" = in_service ] && break
+	sleep 0.1
+done
+t1=$(ms_now)
+log=$(dmesg | tail -n +$((log0 + 1)))
+[ "$(cat $Q/crypto_state)" = in_service ] || why="$why still '$(cat $Q/crypto_state)' after $((t1 - t0)) ms;"
+echo "$log" | grep -q 'crypto wq0.0: wq back in service after .* (1 lost descriptors freed)' ||
+	why="$why the log does not say it is back with its lost descriptor freed;"
+[ "$(cat $Q/crypto_auto_returns)" = 1 ] || why="$why crypto_auto_returns $(cat $Q/crypto_auto_returns);"
+[ "$(cat $Q/crypto_next_try_ms)" = -1 ] || why="$why crypto_next_try_ms $(cat $Q/crypto_next_try_ms);"
+hung_works || why="$why no request on the device afterwards;"
+if [ -z "$why" ]; then
+	ok "$name: in service again $((t1 - t0)) ms after the request, a request on the device"
+else
+	not_ok "$name:$why"
+	note "  log: $(echo "$log" | tail -n 4 | tr '\n' ' ')"
+fi
+
+# ... but not a wq whose drain never completed: the device is stopped, then reset (timeout_ms
+# 1 s), and its wqs come back only when rebound: 12 s later (past the first try), wq0.0 is
+# still out of service and nothing is planned.
+name="wq of a stopped device not back by itself"
+echo "$hung_tmo" >$PARAM
+log0=$(dmesg | wc -l)
+inject "op=compress,never,count=1"
+inject "op=drain,never,count=1"
+r=$(stress one sync comp 16384 38)
+requests=$((requests + 1))
+sleep 12
+inject clear
+log=$(dmesg | tail -n +$((log0 + 1)))
+why=
+cs=$(cat $Q/crypto_state)
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+echo "$log" | grep -q "$stop_msg" || why="$why no stop in the log;"
+case $cs in device_stopped | device_reset) ;; *) why="$why crypto_state '$cs';" ;; esac
+[ "$(cat $Q/crypto_next_try_ms)" = -1 ] || why="$why crypto_next_try_ms $(cat $Q/crypto_next_try_ms);"
+grep -q 'iax0/wq0.0' $T && why="$why wq0.0 back in the table;"
+echo "$log" | grep -q 'wq back in service after' && why="$why the log says it is back;"
+[ -z "$why" ] && ok "$name: $cs 12 s later, no try planned" || not_ok "$name:$why"
+out=$(hung_teardown)
+why=${out#*|}
+hung_works || why="$why no request on the device afterwards;"
+[ -z "$why" ] && ok "$name: unbind, rmmod, reload, device reset and rebound, request on it" ||
+	not_ok "$name: teardown:$why"
+echo "$tmo_ms" >$PARAM
+fi
+
+if [ "$extra" = 1 ]; then
 # A caller that cannot sleep and gives no callback (CRYPTO_TFM_REQ_MAY_BACKLOG without
 # MAY_SLEEP, as zram's backend; here with preemption off as well): with timeout_ms 60000 it
 # still never spins for more than the driver's bound for such callers (100 ms), neither
