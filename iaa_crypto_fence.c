@@ -711,7 +711,7 @@ static const char *iaa_queue_revive_drain(struct iaa_queue *q,
 		if (FIELD_GET(IAA_SLOT_STATE, word) == IAA_SLOT_LOST)
 			lost[i] = word;
 	}
-	if (!iaa_queue_drain(q, true)) {
+	if (!iaa_queue_drain(q, true, IAA_FENCE_TIMEOUTS * iaa_timeout_ns())) {
 		kfree(lost);
 		return "the drain did not complete";
 	}

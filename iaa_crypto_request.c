@@ -74,7 +74,7 @@
  *   ORPHAN   -> FREE      idxd's interrupt thread, late                (cas)
  *   BUSY, RETURNED -> FREE  the request's end
  *   BUSY     -> LOST      the request's end after a timeout: the device may
- *                         still run the descriptor, which is not reused
+ *                         still run the descriptor, not reused until:
  *   LOST     -> FREE      the wq's recovery, once a drain submitted after it
  *                         completed (iaa_crypto_fence.c)
  *
