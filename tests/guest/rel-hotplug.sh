@@ -36,7 +36,7 @@ ALL_WQS="wq0.0 wq0.1 wq1.0"
 # the CPUs that can go offline (cpu0 cannot)
 hotcpus=$(ls -d /sys/devices/system/cpu/cpu[0-9]*/online 2>/dev/null | sed 's|.*/cpu\([0-9]*\)/online|\1|')
 ncpus=$(grep -c ^processor /proc/cpuinfo)
-plan 12
+plan 13
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 dmesg_mark
@@ -209,6 +209,19 @@ mism=$(($(kv mismatches "$res") + $(kv guard "$res")))
 
 iaa_snap c1
 calls=$((c1_comp_calls + c1_decomp_calls - c0_comp_calls - c0_decomp_calls))
+
+# A CPU keeps the slot its last request freed, for its next one (iaa_crypto_slot.c); a CPU that
+# goes down gives it back. The workers stopped, every CPU but cpu0 offline: each wq has at most
+# cpu0's slot in use (debugfs wq_stats' slots_in_use).
+for c in $hotcpus; do echo 0 >/sys/devices/system/cpu/cpu$c/online 2>/dev/null; done
+inuse=$(awk '/^    wq: / { w = $2 } /^    slots_in_use: / { print w "=" $2 }' $D/wq_stats | tr '\n' ' ')
+for c in $hotcpus; do echo 1 >/sys/devices/system/cpu/cpu$c/online 2>/dev/null; done
+most=$(echo "$inuse" | tr ' ' '\n' | sed -n 's/.*=//p' | sort -n | tail -n 1)
+if [ -n "$inuse" ] && [ "${most:-9}" -le 1 ]; then
+	ok "CPUs gone offline kept no slot: in use with cpu0 alone online: $inuse"
+else
+	not_ok "CPUs gone offline kept no slot: in use with cpu0 alone online: $inuse"
+fi
 
 # Deterministically: an unbind waits for the request in flight on its wq. Only wq1.0 bound, a
 # decompress whose descriptor the device swallows: the unbind may only return once the request
