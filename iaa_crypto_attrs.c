@@ -112,35 +112,38 @@ static ssize_t crypto_state_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(crypto_state);
 
-/* How often the wq came back into service by itself since it was bound */
+/*
+ * The wq's returns to service by itself (iaa_crypto_fence.c): how many
+ * since it was bound, or with @next the milliseconds to the next try (-1
+ * if none is planned)
+ */
+static ssize_t iaa_revive_show(struct device *dev, char *buf, bool next)
+{
+	struct iaa_queue *q = idxd_wq_get_private(confdev_to_wq(dev));
+	unsigned int revived;
+	s64 next_ms;
+
+	if (!q)
+		return -ENODEV;
+	iaa_queue_revive_info(q, &revived, &next_ms);
+	if (next)
+		return sysfs_emit(buf, "%lld\n", next_ms);
+	return sysfs_emit(buf, "%u\n", revived);
+}
+
 static ssize_t crypto_auto_returns_show(struct device *dev,
 					struct device_attribute *attr,
 					char *buf)
 {
-	struct iaa_queue *q = idxd_wq_get_private(confdev_to_wq(dev));
-	unsigned int revived;
-	s64 next_ms;
-
-	if (!q)
-		return -ENODEV;
-	iaa_queue_revive_info(q, &revived, &next_ms);
-	return sysfs_emit(buf, "%u\n", revived);
+	return iaa_revive_show(dev, buf, false);
 }
 static DEVICE_ATTR_RO(crypto_auto_returns);
 
-/* Milliseconds until its next try to come back, -1 if none is planned */
 static ssize_t crypto_next_try_ms_show(struct device *dev,
 				       struct device_attribute *attr,
 				       char *buf)
 {
-	struct iaa_queue *q = idxd_wq_get_private(confdev_to_wq(dev));
-	unsigned int revived;
-	s64 next_ms;
-
-	if (!q)
-		return -ENODEV;
-	iaa_queue_revive_info(q, &revived, &next_ms);
-	return sysfs_emit(buf, "%lld\n", next_ms);
+	return iaa_revive_show(dev, buf, true);
 }
 static DEVICE_ATTR_RO(crypto_next_try_ms);
 
