@@ -240,6 +240,7 @@ struct iaa_req {
 	bool dynamic;			/* a dynamic-Huffman block if it pays */
 	bool dyn_aecs;			/* ... it does: the slot's AECS */
 	bool async;			/* -EINPROGRESS returned: use the callback */
+	bool spin_stage;		/* a later stage of async_irq, spun on briefly */
 	u32 crc;			/* CRC of the input, from the compress */
 	u32 comp_len;			/* compressed length, checked by verify */
 	struct iaa_wait wait;		/* the caller's waits, when it may not sleep */

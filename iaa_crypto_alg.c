@@ -80,6 +80,7 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 	r->dynamic = ctx->dynamic;
 	r->dyn_aecs = false;
 	r->async = false;
+	r->spin_stage = false;
 	r->stage_ns = 0;
 	r->start_ns = iaa_latency_stats_on() ? local_clock() : 0;
 

@@ -38,13 +38,16 @@
  *		timed out.
  *
  * A later stage of the same request (the verify of a compress, the compress
- * after a dynamic compress's statistics) goes on the same descriptor and is
- * published like the first: polled by the submitter in sync mode, by the
- * poller in async mode, through an interrupt in async_irq mode. Neither the
- * poller nor idxd's interrupt thread ever polls a stage inline, so one slow
- * stage holds up no other completion. A stage whose descriptor idxd still
- * holds (its interrupt missed) cannot take a later stage: the compress is
- * then done again in software.
+ * after a dynamic compress's statistics) goes on the same descriptor: polled
+ * by the submitter in sync mode, published to the poller in async mode. In
+ * async_irq mode the thread that ended the stage before (idxd's interrupt
+ * thread, mostly) submits it without an interrupt and spins on it for at
+ * most IAA_STAGE_SPIN_NS, about ten device operations, then hands it to the
+ * poller: a second interrupt would cost more than the device's work, and a
+ * stage queued behind others holds up the thread's other completions for no
+ * longer than that. A stage whose descriptor idxd still holds (its interrupt
+ * missed) cannot take a later stage: the compress is then done again in
+ * software.
  *
  * The state word. Each slot (one descriptor, iaa_crypto_slot.c) has one, and
  * it alone says who may touch the slot and its request. An arrow marked
@@ -134,6 +137,13 @@ static int iaa_req_finish(struct iaa_req *r, int err);
  * iaa_req_hand_over()).
  */
 #define IAA_HANDOVER_SPIN_NS	(2 * NSEC_PER_MSEC)
+/*
+ * A later stage of an async_irq request is spun on this long by the thread
+ * that submitted it, then left to the poller (iaa_req_spin_stage())
+ */
+#define IAA_STAGE_SPIN_NS	(20 * NSEC_PER_USEC)
+/* ... reading the clock once per this many record checks */
+#define IAA_STAGE_CLOCK_EVERY	64
 /*
  * The poller keeps scanning this long after the last request it ended, then
  * sleeps between scans: a caller that submits its next request from the
@@ -230,7 +240,7 @@ static void iaa_desc_build(struct iaa_req *r)
 					slot->bounce_dma, r->src.len, true);
 		break;
 	}
-	iaa_desc_set_completion(hw, r->mode == IAA_WAIT_IRQ);
+	iaa_desc_set_completion(hw, r->mode == IAA_WAIT_IRQ && !r->spin_stage);
 	memset(slot->desc->iax_completion, 0,
 	       sizeof(*slot->desc->iax_completion));
 }
@@ -353,7 +363,8 @@ static int iaa_req_launch_broken(struct iaa_req *r)
  * iaa_req_launch - submit the current stage of @r to its wq
  * @r: request owning a slot of r->queue (IAA_SLOT_BUSY), buffers mapped
  *
- * In sync mode the slot stays BUSY: its submitter polls it. Otherwise it is
+ * In sync mode, and for a later stage of async_irq that its submitter spins
+ * on, the slot stays BUSY: its submitter polls it. Otherwise it is
  * published once the portal write returned (iaa_req_publish()): from then on
  * the poller, idxd's interrupt thread or the watchdog may end @r at any
  * moment. A stage that asks for an interrupt is in SUBMIT meanwhile, so
@@ -366,7 +377,7 @@ static int iaa_req_launch_broken(struct iaa_req *r)
  */
 static int iaa_req_launch(struct iaa_req *r)
 {
-	bool irq = r->mode == IAA_WAIT_IRQ;
+	bool irq = r->mode == IAA_WAIT_IRQ && !r->spin_stage;
 	int ret;
 
 	iaa_desc_build(r);
@@ -386,7 +397,7 @@ static int iaa_req_launch(struct iaa_req *r)
 			iaa_slot_publish(r->slot, IAA_SLOT_BUSY);
 		return ret;
 	}
-	if (r->mode == IAA_WAIT_SYNC)
+	if (r->mode == IAA_WAIT_SYNC || r->spin_stage)
 		return 0;
 	return iaa_req_publish(r);
 }
@@ -441,6 +452,7 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 deadline)
 
 	r->async = true;
 	r->mode = IAA_WAIT_ASYNC;
+	r->spin_stage = false;
 	slot->deadline_ns = deadline;
 	iaa_stat_inc(IAA_STAT_HANDED_OVER);
 	/* @q must outlive an end of @r racing with the code below */
@@ -502,6 +514,39 @@ static int iaa_req_poll_stage(struct iaa_req *r)
 	return 0;
 }
 
+/*
+ * Spin on the record of a later stage of an async_irq request, just
+ * submitted without an interrupt by the thread that ended the stage before,
+ * for at most IAA_STAGE_SPIN_NS; then the poller takes it over, with the
+ * stage's whole timeout.
+ *
+ * Return: 0 once the record is written, or -EINPROGRESS once handed over
+ * (@r may then be gone).
+ */
+static int iaa_req_spin_stage(struct iaa_req *r)
+{
+	struct idxd_desc *desc = r->slot->desc;
+	unsigned int spins = 0;
+	u64 now, end = 0;
+
+	while (!iaa_desc_finished(desc)) {
+		if (++spins % IAA_STAGE_CLOCK_EVERY) {
+			cpu_relax();
+			continue;
+		}
+		now = ktime_get_ns();
+		if (!end) {
+			end = now + IAA_STAGE_SPIN_NS;
+		} else if (now > end) {
+			if (iaa_desc_finished(desc))
+				return 0;
+			return iaa_req_hand_over(r, end - IAA_STAGE_SPIN_NS +
+						 iaa_timeout_ns());
+		}
+	}
+	return 0;
+}
+
 /**
  * iaa_req_settle - finish @r after the end of its current stage
  * @r: the request, its slot BUSY or HELD for the caller
@@ -509,7 +554,8 @@ static int iaa_req_poll_stage(struct iaa_req *r)
  * @may_sleep: the calling context may sleep (for a drain)
  *
  * A further stage in sync mode is polled here, right after its submission
- * (iaa_req_poll_stage()); one finished already (EARLY) is ended at once.
+ * (iaa_req_poll_stage()), as is one of async_irq, briefly
+ * (iaa_req_spin_stage()); one finished already is ended at once.
  *
  * Return: the final result of @r, or -EINPROGRESS once another thread has
  * it. An asynchronous request has been completed (or will be) through its
@@ -526,7 +572,10 @@ static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 		ret = iaa_req_done(r, err);
 		if (ret != IAA_REQ_NEXT_STAGE)
 			return ret;
-		err = iaa_req_poll_stage(r);
+		if (r->spin_stage)
+			err = iaa_req_spin_stage(r);
+		else
+			err = iaa_req_poll_stage(r);
 		if (err == -EINPROGRESS)
 			return err;
 	}
@@ -863,11 +912,12 @@ static int iaa_req_software(struct iaa_req *r)
 }
 
 /*
- * Go on with stage @op on the same descriptor, published as the request's
- * first stage was (iaa_req_launch()).
+ * Go on with stage @op on the same descriptor: polled by the caller in sync
+ * mode, spun on by it briefly in async_irq mode, published to the poller in
+ * async mode (iaa_req_launch()).
  *
- * Return: IAA_REQ_NEXT_STAGE when the caller is to poll it (sync mode) or to
- * end it at once (finished already), -EINPROGRESS once another thread has it
+ * Return: IAA_REQ_NEXT_STAGE when the caller is to poll it or to end it at
+ * once (finished already), -EINPROGRESS once another thread has it
  * (@r may then be gone), or -EAGAIN when the rest of @r is for software: its
  * descriptor is still idxd's (the watchdog ended the stage before its
  * interrupt), or could not be submitted.
@@ -880,10 +930,12 @@ static int iaa_req_chain(struct iaa_req *r, enum iaa_op op)
 		return -EAGAIN;
 
 	r->op = op;
+	r->spin_stage = r->mode == IAA_WAIT_IRQ;
 	ret = iaa_req_launch(r);
 	if (ret < 0)
 		return -EAGAIN;
-	if (ret == IAA_LAUNCH_ENDED || r->mode == IAA_WAIT_SYNC)
+	if (ret == IAA_LAUNCH_ENDED || r->mode == IAA_WAIT_SYNC ||
+	    r->spin_stage)
 		return IAA_REQ_NEXT_STAGE;
 	return -EINPROGRESS;
 }
