@@ -45,7 +45,8 @@
 # and device-halt run in pass 1 only, the second compress being polled), rel.extra=0: the
 # matrix only, without the cases after it, rel.extra=recovery: the matrix and only the
 # recovery cases after it (a wq unbound while its device is stopped, device halts followed by
-# unbind, rmmod and reload, a timed-out wq back in service by itself or not), rel.ops=LIST
+# unbind, rmmod and reload, a timed-out wq back in service by itself or not), rel.extra=halt:
+# the matrix and the two device-halt cases after it, rel.ops=LIST
 # (default comp,decomp,verify): the matrix's requests. A halt needs a software reset unless
 # the device is made with halt-reset-type=1 (an FLR: the suite rel-halt-flr).
 . /tests/lib.sh
@@ -117,6 +118,7 @@ nrec=7
 case $extra in
 0) plan $((nrows * per_row + 4)) ;;
 recovery) plan $((nrows * per_row + 4 + nrec)) ;;
+halt) plan $((nrows * per_row + 4 + 2)) ;;
 *) plan $((nrows * per_row + 34 + nrec)) ;;
 esac
 
@@ -296,7 +298,8 @@ dst_name() {
 	fi
 }
 
-# The cases after the matrix, unless rel.extra=0 (rel.extra=recovery: the recovery cases only).
+# The cases after the matrix, unless rel.extra=0 (rel.extra=recovery: the recovery cases only;
+# rel.extra=halt: only those of them with a device halt).
 # What the hung-device and recovery cases share:
 hung_tmo=1000
 hung_late=$((hung_tmo * 7 / 2))
@@ -577,7 +580,7 @@ fi
 echo "$tmo_ms" >$PARAM
 fi
 
-if [ "$extra" = 1 ] || [ "$extra" = recovery ]; then
+if [ "$extra" = 1 ] || [ "$extra" = recovery ] || [ "$extra" = halt ]; then
 # two_wqs: iax0 with wq0.0 and wq0.1 (64 descriptors each) configured, only wq0.0 bound
 two_wqs() {
 	tmo 60 sh -c "echo wq0.0 >$DRV/unbind" && tmo 60 sh -c "echo iax0 >/sys/bus/dsa/drivers/idxd/unbind" &&
@@ -596,6 +599,7 @@ wait_fired() {
 	return 1
 }
 
+if [ "$extra" != halt ]; then
 # A wq being unbound while its device is stopped. wq0.0's unbind waits for its request in
 # flight (timeout_ms 10 s, never completed); meanwhile wq0.1, the only wq in the table, times
 # out with a drain that never completes either (timeout_ms 1 s): the driver stops the device,
@@ -662,6 +666,7 @@ else
 	[ -z "$why" ] && ok "$name: rmmod, reload, device reset and rebound, request on it" ||
 		not_ok "$name: teardown:$why"
 fi
+fi # not halt
 
 # halt_kind: what the device's halts need, from idxd's own message ("idxd halted, need FLR"
 # after a halt needing an FLR: 6.12's idxd quiesces and clears the wqs itself then); a halt
@@ -727,6 +732,7 @@ else
 	not_ok "$name:$why"
 fi
 
+if [ "$extra" != halt ]; then
 # Back into service by itself: a descriptor late past its timeout takes wq0.0 out of service
 # (its drain completes); the driver tries to bring it back after 5 s (or two timeouts): a drain,
 # which gives the timed-out descriptor back, and a probe compress and decompress. Within 30 s
@@ -793,6 +799,7 @@ why=${out#*|}
 hung_works || why="$why no request on the device afterwards;"
 [ -z "$why" ] && ok "$name: unbind, rmmod, reload, device reset and rebound, request on it" ||
 	not_ok "$name: teardown:$why"
+fi # not halt
 echo "$tmo_ms" >$PARAM
 fi
 
