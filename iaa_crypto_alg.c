@@ -27,6 +27,7 @@
 #include <linux/sched/clock.h>
 
 #include "iaa_crypto.h"
+#include "iaa_crypto_compat.h"
 
 #define IAA_DEFLATE_PRIORITY	300
 #define IAA_DEFLATE_DYN_PRIORITY	250
@@ -97,17 +98,10 @@ static int iaa_acomp_decompress(struct acomp_req *areq)
 	return iaa_acomp_run(areq, IAA_OP_DECOMPRESS);
 }
 
-/* Never called for output this driver allocated: it allocates none */
-static void iaa_acomp_dst_free(struct scatterlist *dst)
-{
-}
-
 #define IAA_ACOMP_ALG(_init, _driver_name, _priority) {			\
 	.init		= _init,						\
 	.compress	= iaa_acomp_compress,					\
 	.decompress	= iaa_acomp_decompress,					\
-	.dst_free	= iaa_acomp_dst_free,					\
-	.reqsize	= sizeof(struct iaa_req),				\
 	.base		= {							\
 		.cra_name		= IAA_ALG_NAME,				\
 		.cra_driver_name	= _driver_name,				\
@@ -153,8 +147,12 @@ static void iaa_alg_wait_tested(void)
 
 int iaa_alg_register(void)
 {
-	int ret = crypto_register_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
+	unsigned int i;
+	int ret;
 
+	for (i = 0; i < ARRAY_SIZE(iaa_acomp); i++)
+		iaa_acomp_alg_compat(&iaa_acomp[i], sizeof(struct iaa_req));
+	ret = crypto_register_acomps(iaa_acomp, ARRAY_SIZE(iaa_acomp));
 	if (ret) {
 		pr_err("registering %s and %s failed: %d\n", IAA_ALG_DRIVER_NAME,
 		       IAA_ALG_DYN_DRIVER_NAME, ret);

@@ -16,6 +16,7 @@
 #include <linux/workqueue.h>
 
 #include "iaa_crypto.h"
+#include "iaa_crypto_compat.h"
 
 struct workqueue_struct *iaa_poll_wq;
 struct dentry *iaa_debugfs_root;
@@ -119,7 +120,7 @@ static void __exit iaa_crypto_exit(void)
 module_init(iaa_crypto_init);
 module_exit(iaa_crypto_exit);
 
-MODULE_IMPORT_NS(IDXD);
+IAA_MODULE_IMPORT_NS_IDXD;
 MODULE_ALIAS_IDXD_DEVICE(0);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Intel In-Memory Analytics Accelerator (IAA) deflate acomp driver");
