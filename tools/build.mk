@@ -209,3 +209,11 @@ deb:
 	$(TOP)/tools/deb/build
 check-deb: $(B)/kernel.env
 	$(TOP)/tools/deb/check
+
+# --- the driver against Linux 7.3, compile check only (tools/k73) ----------------------------
+# A 7.3 kbuild tree prepared with the host's compiler (cached under $(B)/k73/), the driver built
+# against it with W=1 and sparse into $(B)/k73-module. Nothing built here is loaded anywhere.
+# K73_DEB=FILE reuses a linux-source-7.3 .deb at hand. Not part of `make check`.
+.PHONY: check-k73-build
+check-k73-build:
+	$(TOP)/tools/k73/build
