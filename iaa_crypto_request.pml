@@ -7,10 +7,13 @@
  * make check, which then shares them between requests and drains), used by
  * NREQ requests and by the drains of the fence; the device, a FIFO queue in
  * front of one engine; idxd's pending list and its wq interrupt thread; the
- * wq's poller, watchdog and recovery; and unbind. Time is not modelled: a
- * deadline that is armed may be found past at any moment, every bounded wait
- * may run out at any moment, and any thread may be preempted for as long as
- * it takes between two steps.
+ * wq's poller, watchdog and recovery; and unbind. A request's first stage is
+ * ended as its mode says (sync, async, async_irq); a later stage of
+ * async_irq goes without an interrupt and is spun on by the thread that
+ * ended the stage before, until its record comes or it is handed over to
+ * the poller. Time is not modelled: a deadline that is armed may be found
+ * past at any moment, every bounded wait may run out at any moment, and any
+ * thread may be preempted for as long as it takes between two steps.
  *
  * Each statement of a proctype is one step of its thread. A read-modify-write
  * that the driver makes with one instruction (cmpxchg, a store) is one atomic
@@ -23,12 +26,13 @@
  * arrow is taken here:
  *
  *   FREE     -> BUSY      take_slot()                  submitter, fence, recovery
- *   BUSY     -> SUBMIT    launch()                     a stage that asks for an interrupt
+ *   BUSY     -> SUBMIT    launch()                     a first stage of async_irq
  *   SUBMIT   -> IRQ       launch(), cas                once the portal write returned
  *   SUBMIT   -> EARLY     IrqThread, cas               the stage completed before that
  *   EARLY    -> BUSY      launch()                     the submitter ends the stage itself
  *   SUBMIT   -> BUSY      launch()                     the portal write failed
- *   BUSY     -> POLLED    launch(), poll_inline()      polled stage; sync hand-over
+ *   BUSY     -> POLLED    launch(), hand_over()        polled stage; hand-over of a
+ *                                                      sync or a spun-on stage
  *   POLLED   -> BUSY      Poller, cas                  record written or deadline past
  *   IRQ      -> BUSY      IrqThread, cas
  *   IRQ      -> HELD      Watchdog, cas                deadline past
@@ -103,8 +107,19 @@
 #define M_POLL	1
 #define M_IRQ	2
 
+/*
+ * How the stage of r being submitted is ended: a first stage of async_irq
+ * asks for an interrupt (SUBMIT, then IRQ or EARLY); a later one asks for
+ * none (r->spin_stage) and stays BUSY, spun on by the thread that submits
+ * it as a sync stage is polled by its submitter; an async stage goes to the
+ * poller (POLLED). A request handed over is async from then on.
+ */
+#define IRQ_STAGE(r)	(mode[r] == M_IRQ && stage[r] == 1)
+#define SPIN_STAGE(r)	(mode[r] == M_IRQ && stage[r] > 1)
+#define INLINE_STAGE(r)	(mode[r] == M_SYNC || SPIN_STAGE(r))
+
 /* What launch() left: the stage is someone else's now, ended from the
- * record at once (EARLY), to be polled inline (sync), or not submitted */
+ * record at once (EARLY), to be polled or spun on inline, or not submitted */
 #define L_PUB		0
 #define L_EARLY		1
 #define L_INLINE	2
@@ -313,13 +328,13 @@ inline launch(r, s, canfail)
 #ifdef OLD_PUBLISH_ORDER
 	/* d449c55: deadline and publish first, then the portal write */
 	if
-	:: mode[r] != M_SYNC ->
+	:: !INLINE_STAGE(r) ->
 		d_step {
 			armed[s] = true;
 			own[r]--;
 			pubgen = gen[s];
 			if
-			:: mode[r] == M_IRQ -> st[s] = IRQ
+			:: IRQ_STAGE(r) -> st[s] = IRQ
 			:: else -> st[s] = POLLED
 			fi
 		}
@@ -327,7 +342,7 @@ inline launch(r, s, canfail)
 	fi;
 #else
 	if
-	:: mode[r] == M_IRQ -> st[s] = SUBMIT
+	:: IRQ_STAGE(r) -> st[s] = SUBMIT
 	:: else -> skip
 	fi;
 #endif
@@ -336,14 +351,14 @@ inline launch(r, s, canfail)
 	:: canfail -> failed = true
 	:: true ->
 		if
-		:: mode[r] == M_IRQ -> onlist[s] = true
+		:: IRQ_STAGE(r) -> onlist[s] = true
 		:: else -> skip
 		fi;
 		portal_write(s, r)
 	fi;
 #ifdef OLD_PUBLISH_ORDER
 	if
-	:: failed && mode[r] != M_SYNC ->
+	:: failed && !INLINE_STAGE(r) ->
 		/* take it back, unless a timeout took it first */
 		atomic {
 			if
@@ -354,9 +369,9 @@ inline launch(r, s, canfail)
 			:: else -> lres = L_PUB
 			fi
 		}
-	:: failed && mode[r] == M_SYNC -> lres = L_FAIL
-	:: !failed && mode[r] == M_SYNC -> lres = L_INLINE
-	:: !failed && mode[r] != M_SYNC -> lres = L_PUB
+	:: failed && INLINE_STAGE(r) -> lres = L_FAIL
+	:: !failed && INLINE_STAGE(r) -> lres = L_INLINE
+	:: !failed && !INLINE_STAGE(r) -> lres = L_PUB
 	fi
 #else
 	if
@@ -364,8 +379,8 @@ inline launch(r, s, canfail)
 		/* never on the device nor on idxd's list: SUBMIT -> BUSY */
 		st[s] = BUSY;
 		lres = L_FAIL
-	:: !failed && mode[r] == M_SYNC -> lres = L_INLINE
-	:: !failed && mode[r] != M_SYNC ->
+	:: !failed && INLINE_STAGE(r) -> lres = L_INLINE
+	:: !failed && !INLINE_STAGE(r) ->
 		/* the portal write returned (wmb): the deadline, then publish */
 		armed[s] = true;
 		if
@@ -375,7 +390,7 @@ inline launch(r, s, canfail)
 				st[s] = POLLED
 			};
 			lres = L_PUB
-		:: mode[r] == M_IRQ ->
+		:: IRQ_STAGE(r) ->
 			atomic {
 				if
 				:: st[s] == SUBMIT ->
@@ -395,23 +410,44 @@ inline launch(r, s, canfail)
 }
 
 /*
+ * iaa_req_hand_over(): the stage of r on s, BUSY for this thread, goes to
+ * the poller with a deadline; r is async from then on.
+ */
+inline hand_over(r, s)
+{
+	armed[s] = true;
+	d_step {
+		mode[r] = M_POLL;
+		own[r]--;
+		st[s] = POLLED
+	};
+	lres = L_PUB
+}
+
+/*
  * A sync stage polled by its submitter: the record, a wait that runs out (a
- * last look at the record, then a timeout), or a hand-over to the poller
- * with a deadline (iaa_req_hand_over()), after which r is async.
+ * last look at the record, then a timeout), or a hand-over to the poller.
  */
 inline poll_inline(r, s)
 {
 	if
 	:: rec[s] -> fin = true
 	:: true -> fin = rec[s]
-	:: true ->
-		armed[s] = true;
-		d_step {
-			mode[r] = M_POLL;
-			own[r]--;
-			st[s] = POLLED
-		};
-		lres = L_PUB
+	:: true -> hand_over(r, s)
+	fi
+}
+
+/*
+ * iaa_req_spin_stage(): a later stage of async_irq spun on by the thread
+ * that submitted it: the record, or a bound that runs out (a last look at
+ * the record, which may come right after it), then a hand-over to the
+ * poller. Never a timeout here: the stage's deadline is the poller's.
+ */
+inline spin_stage(r, s)
+{
+	if
+	:: rec[s] -> fin = true
+	:: true -> hand_over(r, s)
 	fi
 }
 
@@ -419,8 +455,10 @@ inline poll_inline(r, s)
  * iaa_req_settle(): end the stage of r on s that this thread took (BUSY,
  * or HELD from the watchdog): fin, its record is written; held, idxd still
  * had the descriptor. A timeout is fenced. A later stage goes on the same
- * descriptor, published as a first stage is (sync: polled here, by the
- * submitter); one after a missed interrupt is done in software.
+ * descriptor: polled here in sync mode, spun on here in async_irq mode (by
+ * idxd's interrupt thread, or by the submitter after EARLY), published to
+ * the poller in async mode; one after a missed interrupt is done in
+ * software.
  */
 inline finish(r, s, fin, held)
 {
@@ -439,11 +477,14 @@ inline finish(r, s, fin, held)
 			stage[r]++;
 			rec_taken[r] = false;
 			launch(r, s, false);
+			/* no later stage asks for an interrupt: never EARLY */
 			if
 			:: lres == L_PUB -> break
-			:: lres == L_EARLY -> fin = true
 			:: lres == L_INLINE ->
-				poll_inline(r, s);
+				if
+				:: SPIN_STAGE(r) -> spin_stage(r, s)
+				:: else -> poll_inline(r, s)
+				fi;
 				if
 				:: lres == L_PUB -> break
 				:: else -> skip
