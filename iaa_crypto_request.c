@@ -17,7 +17,8 @@
  * may send to the same portal reaches the device after this descriptor
  * (posted writes to one device do not pass each other).
  *
- * One completion model per mode, the same for every stage of a request:
+ * One completion model per mode; in async_irq a later stage is spun on,
+ * then left to the poller (below):
  *
  *   sync	the submitter polls the record (slot BUSY), within its waits'
  *		bounds (iaa_crypto_timeout.c). A submitter that may not sleep
@@ -68,7 +69,8 @@
  *   SUBMIT   -> BUSY      the submitter, when the portal write failed (idxd
  *                         never listed the descriptor)
  *   BUSY     -> POLLED    the submitter of a polled stage once its portal
- *                         write returned, or a sync submitter handing over
+ *                         write returned, or a sync submitter (or the spinner
+ *                         of a later stage of async_irq) handing over
  *   POLLED   -> BUSY      the poller: record written or deadline past  (cas)
  *   IRQ      -> BUSY      idxd's interrupt thread                      (cas)
  *   IRQ      -> HELD      the watchdog, past the deadline              (cas)
@@ -385,7 +387,7 @@ static int iaa_req_launch(struct iaa_req *r)
 		r->stage_ns = local_clock();
 
 #ifdef IAA_CRYPTO_TEST_BREAK_PUBLISH
-	if (r->mode != IAA_WAIT_SYNC)
+	if (r->mode != IAA_WAIT_SYNC && !r->spin_stage)
 		return iaa_req_launch_broken(r);
 #endif
 	if (irq)
@@ -916,11 +918,10 @@ static int iaa_req_software(struct iaa_req *r)
  * mode, spun on by it briefly in async_irq mode, published to the poller in
  * async mode (iaa_req_launch()).
  *
- * Return: IAA_REQ_NEXT_STAGE when the caller is to poll it or to end it at
- * once (finished already), -EINPROGRESS once another thread has it
- * (@r may then be gone), or -EAGAIN when the rest of @r is for software: its
- * descriptor is still idxd's (the watchdog ended the stage before its
- * interrupt), or could not be submitted.
+ * Return: IAA_REQ_NEXT_STAGE when the caller is to poll it, -EINPROGRESS
+ * once another thread has it (@r may then be gone), or -EAGAIN when the
+ * rest of @r is for software: its descriptor is still idxd's (the watchdog
+ * ended the stage before its interrupt), or could not be submitted.
  */
 static int iaa_req_chain(struct iaa_req *r, enum iaa_op op)
 {
@@ -934,8 +935,8 @@ static int iaa_req_chain(struct iaa_req *r, enum iaa_op op)
 	ret = iaa_req_launch(r);
 	if (ret < 0)
 		return -EAGAIN;
-	if (ret == IAA_LAUNCH_ENDED || r->mode == IAA_WAIT_SYNC ||
-	    r->spin_stage)
+	/* Only a first stage can have ended already (EARLY) */
+	if (r->mode == IAA_WAIT_SYNC || r->spin_stage)
 		return IAA_REQ_NEXT_STAGE;
 	return -EINPROGRESS;
 }
