@@ -4,7 +4,7 @@
  *
  *   insmod iaa_bench.ko alg=NAME [corpus=/data/corpus.bin] [passes=3] [warmup=1] [tput_ops=0]
  *                       [tput_all=1] [tag=bench] [timeout_ms=10000] [cpu=0] [check=1]
- *                       [qd=D,D,..] [qd_ops=1000] [qd_batch=1] [fresh=0]
+ *                       [qd=D,D,..] [qd_ops=1000] [qd_batch=1] [fresh=0] [nocb=0]
  *
  *   alg         acomp algorithm or driver name (deflate-iaa, deflate-scomp, lz4, ...)
  *   corpus      a file of N * 4096 bytes: the pages
@@ -35,6 +35,11 @@
  *               reads the compressed bytes where the compress wrote them. Without it the
  *               passes reuse the corpus pages, the thread's destination and the copies
  *               kept from the preparation.
+ *   nocb        the latency passes' requests the way zram's backend makes them: no
+ *               callback, no flag (neither CRYPTO_TFM_REQ_MAY_SLEEP nor MAY_BACKLOG),
+ *               each compress and decompress called with preemption disabled. Such a
+ *               request must end before the call returns. Without it, every request has
+ *               a callback and CRYPTO_TFM_REQ_MAY_BACKLOG.
  *
  * Requests are zswap's: a single page in, a destination of two pages with dlen = PAGE_SIZE
  * (a page that does not fit is "incompressible" and zswap stores it elsewhere); decompress
@@ -46,7 +51,7 @@
  * errors during the run are counted in the results (the "end" line).
  *
  * Results, one record a line, fields KEY=VALUE:
- *   run tag= alg= driver= pages= passes= warmup= tput_ops= cpus= qd_ops= fresh=
+ *   run tag= alg= driver= pages= passes= warmup= tput_ops= cpus= qd_ops= fresh= nocb=
  *   page i= c= [cfull=] [cerr=] cl=NS,NS,.. dl=NS,NS,..   (latency, one line a page)
  *        c: compressed length with dlen = PAGE_SIZE, 0 if it did not fit; then cerr is
  *        that errno and cfull the length into two pages (0 if that failed too);
@@ -142,6 +147,10 @@ static bool fresh;
 module_param(fresh, bool, 0444);
 MODULE_PARM_DESC(fresh, "latency passes on buffers kmalloc'd anew for every pass");
 
+static bool nocb;
+module_param(nocb, bool, 0444);
+MODULE_PARM_DESC(nocb, "latency passes without a callback, preemption off (zram's way)");
+
 #define RESULT_SIZE	(512 * 1024)
 #define DST_SIZE	(2 * PAGE_SIZE)
 #define VERIFY_EVERY	16	/* throughput: compare one decompression in this many */
@@ -191,6 +200,7 @@ struct worker {
 	struct completion *all_done;
 	bool decomp;
 	bool leaked;		/* a request timed out: the driver may still use the buffers */
+	bool nocb;		/* no callback, no flag, called with preemption off */
 	unsigned int first;
 	unsigned int ops;
 	u64 end_ns;
@@ -219,21 +229,36 @@ static __printf(2, 3) void res_add(struct bench *b, const char *fmt, ...)
 /*
  * Submit the request set up in @w and wait for it. Returns its status, or -ETIME if it did
  * not complete within timeout_ms: the request then still belongs to the driver, so it and
- * its buffers are leaked and the module stays loaded (see bench_pin()).
+ * its buffers are leaked and the module stays loaded (see bench_pin()). A request without a
+ * callback that is still in progress when the call returns counts the same: nothing would
+ * say when it ends.
  */
-static int wait_req(struct worker *w, int ret)
+static int run_req(struct worker *w, bool comp)
 {
+	int ret;
+
+	if (w->nocb)
+		preempt_disable();
+	ret = comp ? crypto_acomp_compress(w->req) : crypto_acomp_decompress(w->req);
+	if (w->nocb) {
+		preempt_enable();
+		/* without MAY_BACKLOG, -EBUSY is a refusal: the request is not queued */
+		if (ret == -EINPROGRESS)
+			goto lost;
+		return ret;
+	}
 	if (ret == -EINPROGRESS || ret == -EBUSY) {
 		if (!wait_for_completion_timeout(&w->wait.completion,
-						 msecs_to_jiffies(timeout_ms))) {
-			atomic_inc(&w->b->timeouts);
-			w->leaked = true;
-			return -ETIME;
-		}
+						 msecs_to_jiffies(timeout_ms)))
+			goto lost;
 		ret = w->wait.err;
 	}
 	reinit_completion(&w->wait.completion);
 	return ret;
+lost:
+	atomic_inc(&w->b->timeouts);
+	w->leaked = true;
+	return -ETIME;
 }
 
 static int do_comp(struct worker *w, struct page *src, unsigned int dlen, unsigned int *clen)
@@ -245,7 +270,7 @@ static int do_comp(struct worker *w, struct page *src, unsigned int dlen, unsign
 	sg_set_page(&sin, src, PAGE_SIZE, 0);
 	sg_init_one(&sout, w->dst, DST_SIZE);
 	acomp_request_set_params(w->req, &sin, &sout, PAGE_SIZE, dlen);
-	ret = wait_req(w, crypto_acomp_compress(w->req));
+	ret = run_req(w, true);
 	if (!ret)
 		*clen = w->req->dlen;
 	return ret;
@@ -259,7 +284,7 @@ static int do_decomp(struct worker *w, const void *src, unsigned int slen)
 	sg_init_one(&sin, src, slen);
 	sg_init_one(&sout, w->out, PAGE_SIZE);
 	acomp_request_set_params(w->req, &sin, &sout, slen, PAGE_SIZE);
-	ret = wait_req(w, crypto_acomp_decompress(w->req));
+	ret = run_req(w, false);
 	if (!ret && w->req->dlen != PAGE_SIZE)
 		ret = -ENODATA;
 	return ret;
@@ -523,6 +548,10 @@ static int run_latency(struct bench *b)
 	if (!b->cl || !b->dl || (fresh && !b->fb) || ret) {
 		ret = -ENOMEM;
 		goto out;
+	}
+	if (nocb) {
+		w.nocb = true;
+		acomp_request_set_callback(w.req, 0, NULL, NULL);
 	}
 	w.task = kthread_create(lat_fn, &w, "iaa_bench/lat");
 	if (IS_ERR(w.task)) {
@@ -1100,7 +1129,7 @@ static int __init iaa_bench_init(void)
 	res_add(b, "run tag=%s alg=%s driver=%s pages=%u passes=%u warmup=%u tput_ops=%u cpus=%u",
 		tag, alg, crypto_tfm_alg_driver_name(crypto_acomp_tfm(b->tfm)), b->npages,
 		passes, warmup, tput_ops, ncpus);
-	res_add(b, " qd_ops=%u fresh=%d\n", nr_qd ? qd_ops : 0, fresh);
+	res_add(b, " qd_ops=%u fresh=%d nocb=%d\n", nr_qd ? qd_ops : 0, fresh, nocb);
 
 	ret = prepare(b);
 	if (!ret && passes && !stop_now(b))

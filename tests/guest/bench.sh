@@ -23,8 +23,12 @@
 # Each deflate-iaa latency configuration runs twice in the same load: on the corpus pages
 # (CONFIG) and on buffers kmalloc'd anew for every pass, what a caller with arbitrary memory
 # hands in (CONFIG.fresh: iaa_bench fresh=1, latency only; not in a boot with
-# bench.passes=0). With bench.ops=0 (the extra latency boots of tools/bench/run) nothing
-# measures throughput.
+# bench.passes=0). Ours in sync mode runs a third time in that load, its requests made the
+# way zram's backend makes them (CONFIG.nocb: iaa_bench nocb=1, latency only): no callback, no
+# CRYPTO_TFM_REQ_MAY_SLEEP, called with preemption off. The driver then sends the destination
+# through its bounce area, so that no drain is ever waited for: beside CONFIG, what the bounce
+# costs. With bench.ops=0 (the extra latency boots of tools/bench/run) nothing measures
+# throughput.
 #
 # Each driver configuration is a fresh load: the wqs are kept from binding at load, the
 # driver's sync_mode and verify_compress are set, then the wqs are bound (upstream 6.12 cannot
@@ -105,8 +109,10 @@ if want dyn; then
 fi
 want qd && n_qd=$(($(echo $QD_CASES $QD_SLOW_CASES | wc -w) +
 	2 * $(echo $QD_ENG_CASES | wc -w) * $(echo $QD_ENGINES | wc -w)))
-# the fresh-buffer twins of the latency configurations (none in a throughput-only boot)
+# the fresh-buffer twins of the latency configurations, and ours sync's callback-less twins
+# (none in a throughput-only boot)
 n_f=$((6 * ndrv))
+want ours && n_f=$((n_f + 2))
 [ "$passes" -gt 0 ] || n_f=0
 plan $((rounds * (n_sw + 6 * ndrv + n_f + n_z + n_zr + n_u + n_dy + n_qd) + 1))
 
@@ -398,22 +404,24 @@ iaa_case() {
 	dmesg_mark
 	name_=$2.$3.v$4
 	[ "$5" = zswap ] && name_=zswap.$name_
-	# a latency configuration is two cases: the corpus pages, then fresh buffers
-	fresh_=
+	# a latency configuration is two cases: the corpus pages, then fresh buffers; ours in
+	# sync mode a third, without a callback
+	fresh_= nocb_=
 	[ "$5" = zswap ] || [ "$passes" -eq 0 ] || fresh_=$name_.fresh
+	[ -n "$fresh_" ] && [ "$2.$3" = ours.sync ] && nocb_=$name_.nocb
 	if [ -z "$have_dev" ]; then
 		skip "$1 $name_" "no IAA device"
-		[ -z "$fresh_" ] || skip "$1 $fresh_" "no IAA device"
+		for t_ in $fresh_ $nocb_; do skip "$1 $t_" "no IAA device"; done
 		return
 	fi
 	if [ "$2" = ours ] && [ ! -f "$MODDIR/updates/iaa_crypto.ko" ]; then
 		skip "$1 $name_" "no iaa_crypto.ko of ours"
-		[ -z "$fresh_" ] || skip "$1 $fresh_" "no iaa_crypto.ko of ours"
+		for t_ in $fresh_ $nocb_; do skip "$1 $t_" "no iaa_crypto.ko of ours"; done
 		return
 	fi
 	if ! drv_up "$2" "$3" "$4"; then
 		not_ok "$1 $name_: load $2 with sync_mode=$3 verify_compress=$4"
-		[ -z "$fresh_" ] || not_ok "$1 $fresh_: no driver"
+		for t_ in $fresh_ $nocb_; do not_ok "$1 $t_: no driver"; done
 		dmesg_since | grep -E 'iaa|idxd' | tail -n 5 | sed 's/^/    # /'
 		drv_down
 		return
@@ -423,6 +431,7 @@ iaa_case() {
 	else
 		run_bench "$1" "$2.$3.v$4" deflate-iaa "$passes" "$ops"
 		[ -z "$fresh_" ] || run_bench "$1" "$fresh_" deflate-iaa "$passes" 0 fresh=1
+		[ -z "$nocb_" ] || run_bench "$1" "$nocb_" deflate-iaa "$passes" 0 nocb=1
 	fi
 	drv_down
 }
