@@ -141,7 +141,13 @@ static void iaa_copy_out(struct scatterlist *sg, const void *buf,
 {
 	/* The usual case, one directly mapped entry: no iterator needed */
 	if (sg->length >= len && !PageHighMem(sg_page(sg))) {
-		memcpy(sg_virt(sg), buf, len);
+		void *to = sg_virt(sg);
+
+		/* A whole aligned page (zram's decompress): the arch's copy */
+		if (len == PAGE_SIZE && PAGE_ALIGNED(to) && PAGE_ALIGNED(buf))
+			copy_page(to, (void *)buf);
+		else
+			memcpy(to, buf, len);
 		return;
 	}
 	sg_copy_from_buffer(sg, sg_nents(sg), buf, len);
