@@ -110,6 +110,23 @@ static bool iaa_fence_poll(struct idxd_desc *desc, u64 deadline,
 	return true;
 }
 
+/* A free slot of @q, waiting for one until @deadline at most */
+static struct iaa_slot *iaa_fence_slot_get(struct iaa_queue *q, u64 deadline,
+					   bool may_sleep)
+{
+	struct iaa_slot *slot;
+
+	while (!(slot = iaa_slot_get(q))) {
+		if (ktime_get_ns() > deadline)
+			return NULL;
+		if (may_sleep)
+			usleep_range(10, 50);
+		else
+			udelay(1);
+	}
+	return slot;
+}
+
 /*
  * Step 1: whether a Drain descriptor behind everything on @q completed
  * within @wait_ns
@@ -122,14 +139,9 @@ static bool iaa_queue_drain(struct iaa_queue *q, bool may_sleep, u64 wait_ns)
 	bool drained;
 
 	/* The wq may be full of work: wait for a slot, within bounds */
-	while (!(slot = iaa_slot_get(q))) {
-		if (ktime_get_ns() > deadline)
-			return false;
-		if (may_sleep)
-			usleep_range(10, 50);
-		else
-			udelay(1);
-	}
+	slot = iaa_fence_slot_get(q, deadline, may_sleep);
+	if (!slot)
+		return false;
 
 	/* A record and nothing else: a drain writes no memory of its own */
 	desc = slot->desc;
@@ -640,12 +652,10 @@ static const char *iaa_queue_probe(struct iaa_queue *q)
 	want = kmalloc(IAA_PROBE_BYTES, GFP_KERNEL);
 	if (!want)
 		return "no memory for the probe";
-	while (!(slot = iaa_slot_get(q))) {
-		if (ktime_get_ns() > deadline) {
-			kfree(want);
-			return "no free descriptor for the probe";
-		}
-		usleep_range(100, 200);
+	slot = iaa_fence_slot_get(q, deadline, true);
+	if (!slot) {
+		kfree(want);
+		return "no free descriptor for the probe";
 	}
 	cr = slot->desc->iax_completion;
 	buf = slot->bounce;
