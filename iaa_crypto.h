@@ -210,6 +210,7 @@ struct iaa_wait {
 	u64 start;			/* first clock reading, 0 before it */
 	u64 end;			/* the current wait is over after this */
 	u64 last;			/* last clock reading */
+	u64 timeout;			/* timeout_ms when the request began, ns */
 	bool may_sleep;
 };
 
@@ -264,7 +265,7 @@ extern struct dentry *iaa_debugfs_root;
 
 /* iaa_crypto_timeout.c */
 u64 iaa_timeout_ns(void);
-u64 iaa_wait_ns(bool may_sleep);
+u64 iaa_wait_bound(const struct iaa_wait *w, bool may_sleep);
 void iaa_wait_init(struct iaa_wait *w, bool may_sleep);
 void iaa_wait_begin(struct iaa_wait *w);
 bool iaa_wait_over(struct iaa_wait *w);
@@ -356,7 +357,7 @@ void iaa_irq_desc_complete(struct idxd_desc *desc,
 /* iaa_crypto_fence.c */
 void iaa_req_fence(struct iaa_req *r, bool may_sleep);
 const char *iaa_queue_state(struct iaa_queue *q);
-void iaa_queue_quarantine(struct iaa_queue *q);
+void iaa_queue_quarantine(struct iaa_queue *q, const struct iaa_wait *w);
 void iaa_queue_revive_fn(struct work_struct *work);
 void iaa_queue_revive_info(struct iaa_queue *q, unsigned int *revived,
 			   s64 *next_ms);

@@ -561,14 +561,15 @@ static bool iaa_revive_allowed(struct iaa_queue *q, u64 now)
 /**
  * iaa_queue_quarantine - take @q out of service after a timeout
  * @q: a queue its caller holds a reference on
+ * @w: the waits of the request that timed out
  *
  * The device may still be working on the descriptor, which is never reused
  * until a drain behind it completes. Any context.
  */
-void iaa_queue_quarantine(struct iaa_queue *q)
+void iaa_queue_quarantine(struct iaa_queue *q, const struct iaa_wait *w)
 {
-	u64 ms = div_u64(iaa_wait_ns(true), NSEC_PER_MSEC);
-	u64 atomic_ms = div_u64(iaa_wait_ns(false), NSEC_PER_MSEC);
+	u64 ms = div_u64(iaa_wait_bound(w, true), NSEC_PER_MSEC);
+	u64 atomic_ms = div_u64(iaa_wait_bound(w, false), NSEC_PER_MSEC);
 	u64 now = ktime_get_ns(), next_ms = 0;
 	unsigned long flags;
 	bool first;
@@ -872,7 +873,7 @@ void iaa_req_fence(struct iaa_req *r, bool may_sleep)
 		return;
 
 	if (may_sleep || IAA_TEST_NO_ATOMIC_BOUND)
-		wait_ns = IAA_FENCE_TIMEOUTS * iaa_timeout_ns();
+		wait_ns = IAA_FENCE_TIMEOUTS * r->wait.timeout;
 	else
 		wait_ns = iaa_wait_left(&r->wait);
 	if (!iaa_queue_drain(q, may_sleep, wait_ns))

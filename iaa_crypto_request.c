@@ -299,9 +299,11 @@ static int iaa_req_publish(struct iaa_req *r)
 	struct iaa_slot *slot = r->slot;
 	struct iaa_queue *q = r->queue;
 	u32 submit = iaa_slot_word(atomic_read(&slot->state), IAA_SLOT_SUBMIT);
+	/* @r may be ended and gone once published */
+	u64 timeout = r->wait.timeout;
 	int ret = 0;
 
-	slot->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
+	slot->deadline_ns = ktime_get_ns() + timeout;
 	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
 	if (r->mode == IAA_WAIT_ASYNC) {
@@ -310,7 +312,7 @@ static int iaa_req_publish(struct iaa_req *r)
 		iaa_queue_kick(q);
 	} else if (iaa_slot_move(slot, submit, IAA_SLOT_IRQ)) {
 		queue_delayed_work(iaa_poll_wq, &q->watchdog,
-				   nsecs_to_jiffies(iaa_timeout_ns()) + 1);
+				   nsecs_to_jiffies(timeout) + 1);
 	} else {
 		/* EARLY: idxd is done with the descriptor; its record first */
 		WARN_ON_ONCE(iaa_slot_st(atomic_read_acquire(&slot->state)) !=
@@ -334,10 +336,11 @@ static int iaa_req_launch_broken(struct iaa_req *r)
 							    IAA_SLOT_IRQ;
 	struct iaa_slot *slot = r->slot;
 	struct iaa_queue *q = r->queue;
+	u64 timeout = r->wait.timeout;
 	u32 word;
 	int ret;
 
-	slot->deadline_ns = ktime_get_ns() + iaa_timeout_ns();
+	slot->deadline_ns = ktime_get_ns() + timeout;
 	percpu_ref_get(&q->ref);
 	word = iaa_slot_word(atomic_read(&slot->state), st);
 	if (st == IAA_SLOT_POLLED)
@@ -354,7 +357,7 @@ static int iaa_req_launch_broken(struct iaa_req *r)
 		iaa_queue_kick(q);
 	} else {
 		queue_delayed_work(iaa_poll_wq, &q->watchdog,
-				   nsecs_to_jiffies(iaa_timeout_ns()) + 1);
+				   nsecs_to_jiffies(timeout) + 1);
 	}
 	percpu_ref_put(&q->ref);
 	return ret;
@@ -507,7 +510,7 @@ static int iaa_req_poll_stage(struct iaa_req *r)
 				return 0;
 			if (hand_over)
 				return iaa_req_hand_over(r,
-							 first + iaa_timeout_ns());
+							 first + w->timeout);
 			return -ETIMEDOUT;
 		}
 		if (w->may_sleep)
@@ -543,7 +546,7 @@ static int iaa_req_spin_stage(struct iaa_req *r)
 			if (iaa_desc_finished(desc))
 				return 0;
 			return iaa_req_hand_over(r, end - IAA_STAGE_SPIN_NS +
-						 iaa_timeout_ns());
+						 r->wait.timeout);
 		}
 	}
 	return 0;
@@ -696,7 +699,8 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 		if (missed_irq)
 			dev_warn_ratelimited(wq_confdev(q->wq),
 					     "descriptor completed without its interrupt within %llu ms\n",
-					     div_u64(iaa_timeout_ns(), NSEC_PER_MSEC));
+					     div_u64(slot->req->wait.timeout,
+						     NSEC_PER_MSEC));
 		iaa_req_settle(slot->req, finished ? 0 : -ETIMEDOUT, true);
 	}
 	return ended;
@@ -1003,7 +1007,7 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 
 	if (forced_err == -ETIMEDOUT) {
 		info = &iaa_status_timeout;
-		iaa_queue_quarantine(q);
+		iaa_queue_quarantine(q, &r->wait);
 	} else if (forced_err) {
 		info = &iaa_status_other;
 	} else {

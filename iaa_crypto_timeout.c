@@ -17,6 +17,10 @@
  *    its first clock reading (a poll reads the clock every 1024 checks of
  *    the record), a few microseconds at most.
  *
+ * A request reads timeout_ms once, when it begins: every bound of it follows
+ * from that value, the drain after a timeout included. A change of
+ * timeout_ms applies to the requests that begin afterwards.
+ *
  * The clock is read only when a wait lasts: a descriptor that completes
  * within its first checks costs no clock reading.
  */
@@ -69,19 +73,18 @@ u64 iaa_timeout_ns(void)
 }
 
 /**
- * iaa_wait_ns - the longest a caller may wait for the device
- * @may_sleep: the caller allows sleeping (CRYPTO_TFM_REQ_MAY_SLEEP)
+ * iaa_wait_bound - the longest one wait of a request lasts
+ * @w: the request's wait
+ * @may_sleep: for a caller that may sleep, or one that may not
  *
- * Return: timeout_ms for a caller that may sleep; for one that may not, the
- * lesser of timeout_ms and IAA_ATOMIC_WAIT_MS.
+ * Return: the request's timeout_ms for a caller that may sleep; for one that
+ * may not, the lesser of that and IAA_ATOMIC_WAIT_MS.
  */
-u64 iaa_wait_ns(bool may_sleep)
+u64 iaa_wait_bound(const struct iaa_wait *w, bool may_sleep)
 {
-	u64 ns = iaa_timeout_ns();
-
 	if (may_sleep)
-		return ns;
-	return min_t(u64, ns, (u64)IAA_ATOMIC_WAIT_MS * NSEC_PER_MSEC);
+		return w->timeout;
+	return min_t(u64, w->timeout, (u64)IAA_ATOMIC_WAIT_MS * NSEC_PER_MSEC);
 }
 
 /**
@@ -94,6 +97,7 @@ void iaa_wait_init(struct iaa_wait *w, bool may_sleep)
 	w->start = 0;
 	w->end = 0;
 	w->last = 0;
+	w->timeout = iaa_timeout_ns();
 	w->may_sleep = may_sleep;
 }
 
@@ -127,7 +131,7 @@ bool iaa_wait_over(struct iaa_wait *w)
 	if (!w->start)
 		w->start = now;
 	if (!w->end) {
-		w->end = now + iaa_wait_ns(w->may_sleep);
+		w->end = now + iaa_wait_bound(w, w->may_sleep);
 		return false;
 	}
 	return now > w->end;
