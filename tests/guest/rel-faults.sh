@@ -347,6 +347,15 @@ hung_works() {
 		grep -q 'iax0/wq0.0' $T
 }
 
+# wait_fired N: until the device has fired N rules more than $i0, up to 5 s
+wait_fired() {
+	for _i in $(seq 1 50); do
+		[ "$(qom_get injected)" -ge $((i0 + $1)) ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 if [ "$extra" = 1 ]; then
 
 # A descriptor that completes after its timeout: the driver writes every contiguous
@@ -433,10 +442,13 @@ done
 # command register through sysfs). A request that was in flight on the device when it was
 # stopped times out after that: its fence must read the command register rather than trust the
 # stop, turn bus mastering off again and say so, so that its own late descriptor finds DMA off.
-# timeout_ms goes to 60 s after the stop, so that the reset waits for the unbind. The steps
-# follow the kernel's events, not a schedule, so that a slower kernel (make check-debug's)
-# keeps every margin: bus mastering goes on as soon as the log shows the stop, which comes
-# about 3 s in; the second request times out 13 s in.
+# Each step waits for the one before it, read from the device's counters and the kernel log,
+# and each request keeps the timeout_ms it began with, so no step depends on the kernel's
+# speed: the slow request goes first (timeout_ms 15 s, its descriptor completing at 17 s),
+# then, once the device holds it, the one that stops the device (timeout_ms 1 s: it times out,
+# its drain vanishes too, the stop about 3 s in). timeout_ms then goes to 60 s, so that the
+# reset waits for the unbind; bus mastering goes on once the log shows the stop. The slow
+# request's destination is watched from its end to 6 s later.
 bm_file=$(dirname "$(readlink -f /sys/bus/dsa/devices/iax0)")/config
 bm_lo() { dd if=$bm_file bs=1 skip=4 count=1 2>/dev/null | od -An -tu1 | tr -d ' '; }
 bm_on() {
@@ -445,37 +457,30 @@ bm_on() {
 }
 name="hung device, bus mastering turned on again, then a timeout, sync comp, 16 KiB destination"
 log0=$(dmesg | wc -l)
-f0=$(qom_get descs-failed) a0=$(qom_get descs-aborted)
-# the first request and its drain vanish: it times out at 1 s, its drain at 3 s (timeout_ms
-# 1000 then), the stop; the second request, submitted at 0.5 s with timeout_ms 12500, times out
-# at 13 s and its descriptor completes at 15 s, while its destination is watched from its end
-# to 19 s
+f0=$(qom_get descs-failed) a0=$(qom_get descs-aborted) i0=$(qom_get injected)
+why=
+echo 15000 >$PARAM
+inject "op=compress,late=17000ms"
+rm -f /tmp/rel-bm.r
+( stress one sync comp 16384 15 6000 >/tmp/rel-bm.r ) &
+wait_fired 1 || why="$why the slow request did not reach the device;"
 echo 1000 >$PARAM
 inject "op=compress,never"
 inject "op=drain,never"
-inject "op=compress,every=2,count=1,late=14500ms"
 stress start sync comp 16384 14 >/dev/null
-(
-	for _i in $(seq 1 200); do
-		dmesg | tail -n +$((log0 + 1)) | grep -q "$stop_msg" && break
-		sleep 0.05
-	done
-	echo 60000 >$PARAM
-	bm_on
-) &
-sleep 0.5
-(
-	sleep 0.3
-	echo 1000 >$PARAM
-) &
-echo 12500 >$PARAM
-r=$(stress one sync comp 16384 15 6000)
+wait_fired 2 || why="$why the stopping request did not reach the device;"
+echo 60000 >$PARAM
+for _i in $(seq 1 600); do
+	dmesg | tail -n +$((log0 + 1)) | grep -q "$stop_msg" && break
+	sleep 0.05
+done
+bm_on
 ra=$(stress wait)
 wait
+r=$(cat /tmp/rel-bm.r)
 f1=$(qom_get descs-failed) a1=$(qom_get descs-aborted)
 requests=$((requests + 2))
 log=$(dmesg | tail -n +$((log0 + 1)))
-why=
 [ "$(kv err "$ra")" = ETIMEDOUT ] || why="$why first request: $ra;"
 [ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
 [ "$(kv guard "$r")" = ok ] || { why="$why wrote past dlen;"; bad_guard=$((bad_guard + 1)); }
@@ -588,15 +593,6 @@ two_wqs() {
 		wq_config wq0.0 64 && wq_config wq0.1 64 &&
 		tmo 60 sh -c "echo iax0 >/sys/bus/dsa/drivers/idxd/bind" &&
 		wq_config wq0.0 && tmo 60 sh -c "echo wq0.0 >$DRV/bind" && wq_config wq0.1
-}
-
-# wait_fired N: until the device has fired N rules more than $i0, up to 5 s
-wait_fired() {
-	for _i in $(seq 1 50); do
-		[ "$(qom_get injected)" -ge $((i0 + $1)) ] && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 if [ "$extra" != halt ]; then
