@@ -165,6 +165,13 @@ libkcapi:
 zram: $(KENV)
 	KVER=$(KVER) KDIR=$(KDIR) $(TOP)/tools/zram/build
 
+# 7.3's zram with tools/zram/patches-7.3, built with W=1 against the tree of tools/k73/prepare
+# into $(B)/zram-7.3-check: a compile check, never loaded. Not part of `make check`.
+.PHONY: check-k73-zram
+check-k73-zram:
+	k=$$($(TOP)/tools/k73/prepare) && eval "$$($(TOP)/tools/kernel-version --line 7.3)" && \
+		KVER=$$KVER KDIR=$$k LSRC=$$k W=1 $(TOP)/tools/zram/build
+
 initramfs: modules module-hooks test-module progs afalg-module zram
 	$(TOP)/tools/vm/mkinitramfs
 
