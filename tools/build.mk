@@ -224,3 +224,15 @@ check-deb: $(B)/kernel.env
 .PHONY: check-k73-build
 check-k73-build:
 	$(TOP)/tools/k73/build
+
+# --- the driver as a patch series against Linux 7.3 (tools/upstream-series) -----------------
+# make upstream-series: `git format-patch` output into $(B)/upstream-series/patches, against
+# the pristine 7.3 source imported once from the linux-source-7.3 of tools/k73 (cached under
+# $(B)/upstream-series/pristine/). make check-upstream-series: each patch applied with git am,
+# built with W=1 (M=drivers/crypto/intel/iaa on the tools/k73 tree) and checkpatch --strict
+# clean, as KTAP; logs in $(B)/upstream-series/check/.
+.PHONY: upstream-series check-upstream-series
+upstream-series:
+	$(TOP)/tools/upstream-series/build
+check-upstream-series:
+	$(TOP)/tools/upstream-series/check
