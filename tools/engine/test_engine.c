@@ -2407,6 +2407,80 @@ static void t_threads(void)
 	}
 }
 
+/*
+ * zlib's raw inflate with @wbits, given the output @chunk bytes per call, as
+ * an inflater that walks its destination page by page is (7.3's
+ * deflate-generic with a scatterlist, or with a linear buffer when its caller
+ * may sleep on a kernel that is not fully preemptible). Returns zlib's code.
+ */
+static int zinflate_chunked(const uint8_t *src, size_t n, int wbits, uint8_t *out,
+			    size_t cap, size_t chunk, size_t *outlen)
+{
+	z_stream z;
+	size_t done = 0;
+	int ret;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, wbits) != Z_OK)
+		abort();
+	z.next_in = (Bytef *)src;
+	z.avail_in = n;
+	do {
+		size_t room = cap - done < chunk ? cap - done : chunk;
+
+		z.next_out = out + done;
+		z.avail_out = room;
+		ret = inflate(&z, Z_NO_FLUSH);
+		done += room - z.avail_out;
+	} while (ret == Z_OK && done < cap);
+	*outlen = done;
+	inflateEnd(&z);
+	return ret;
+}
+
+/*
+ * The device's matches reach 4 KiB back. An inflater with a 2 KiB window
+ * (windowBits 11: 7.3's deflate-generic, the crypto core's synchronous
+ * fallback for "deflate") still decodes them when the whole output is in
+ * the buffer of one call, since zlib resolves a distance within the current
+ * output without its window; it rejects a match that reaches more than
+ * 2 KiB behind the start of the current output chunk ("invalid distance too
+ * far back"), as page by page output makes it.
+ */
+static void t_window_2k(void)
+{
+	enum { HALF = 3000, N = 2 * HALF };
+	struct rng r = { seed ^ 11 };
+	uint8_t src[N], out[N], comp[fixed_bound(N) + GUARD];
+	struct iaa_result res;
+	size_t len;
+	int ret;
+
+	/* The second half repeats the first: one match, 3000 bytes back */
+	rng_fill(&r, src, HALF);
+	memcpy(src + HALF, src, HALF);
+	comp_fixed(src, N, comp, sizeof(comp), &res);
+	CHECK(res.status == IAA_ST_SUCCESS, "compress status %#x", res.status);
+	/* Random bytes do not compress: the size shows the match was taken */
+	CHECK(res.out_size < HALF + HALF / 4, "no long match: %u bytes",
+	      res.out_size);
+
+	ret = zinflate_chunked(comp, res.out_size, -15, out, N, N, &len);
+	CHECK(ret == Z_STREAM_END && len == N && !memcmp(out, src, N),
+	      "32 KiB window, one call: %d, %zu bytes", ret, len);
+	ret = zinflate_chunked(comp, res.out_size, -12, out, N, PAGE, &len);
+	CHECK(ret == Z_STREAM_END && len == N && !memcmp(out, src, N),
+	      "4 KiB window, by pages: %d, %zu bytes", ret, len);
+	ret = zinflate_chunked(comp, res.out_size, -11, out, N, N, &len);
+	CHECK(ret == Z_STREAM_END && len == N && !memcmp(out, src, N),
+	      "2 KiB window, one call: %d, %zu bytes", ret, len);
+	ret = zinflate_chunked(comp, res.out_size, -11, out, N, PAGE, &len);
+	CHECK(ret == Z_DATA_ERROR, "2 KiB window, by pages: %d, not a data error",
+	      ret);
+	DIAG("%u compressed bytes; 2 KiB window by pages: zlib %d after %zu bytes",
+	     res.out_size, ret, len);
+}
+
 static void t_ratio(void)
 {
 	uint64_t in = 0, ours = 0, zl1 = 0;
@@ -2465,6 +2539,7 @@ static const struct ktap_case cases[] = {
 	{ "decompress_eob_rules_multiblock", t_decompress_eob_rules },
 	{ "concurrent_threads", t_threads },
 	{ "ratio_vs_zlib1_real_pages", t_ratio },
+	{ "window_2k_inflater_by_pages", t_window_2k },
 	{ "sanitizer_build", ktap_sanitizers },
 };
 
