@@ -63,6 +63,11 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 	if (!areq->src || !areq->dst || !areq->slen || !areq->dlen)
 		return -EINVAL;
 
+	/* A side given by virtual address: software (iaa_crypto_compat.h) */
+	if (iaa_acomp_req_virt(areq))
+		return op == IAA_OP_COMPRESS ? iaa_sw_compress(areq) :
+					       iaa_sw_decompress(areq);
+
 	/*
 	 * A caller that gave no callback cannot be told of a later end: its
 	 * request is polled to the end before return, whatever sync_mode says

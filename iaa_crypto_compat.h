@@ -36,22 +36,77 @@ static inline void iaa_acomp_alg_compat(struct acomp_alg *alg,
 	alg->dst_free = iaa_compat_dst_free;
 	alg->reqsize = size;
 }
+
+/* Both sides of a request are always scatterlists */
+static inline bool iaa_acomp_req_virt(struct acomp_req *req)
+{
+	return false;
+}
+
+static inline const u8 *iaa_acomp_src_virt(struct acomp_req *req)
+{
+	return NULL;
+}
+
+static inline u8 *iaa_acomp_dst_virt(struct acomp_req *req)
+{
+	return NULL;
+}
 #else
 /*
  * 7.3: destinations are always the caller's, and the request context's size
  * is the crypto_alg's cra_reqsize. No macro marks cra_reqsize by itself;
  * the line that dropped allocated destinations has it (7.2 and 7.3 do).
  *
- * 7.3's requests may also carry virtual addresses. The driver does not set
- * CRYPTO_ALG_REQ_VIRT, so the core gives it scatterlists: a one-entry list
- * for an address the device may reach, while a request whose memory is not
- * for DMA (CRYPTO_ACOMP_REQ_*_NONDMA) goes to the core's synchronous
- * fallback of the same cra_name and never reaches this driver.
+ * 7.3's requests may also carry virtual addresses (a side set with
+ * acomp_request_set_src_dma() or _nondma(), and the same for dst). An
+ * asynchronous algorithm without CRYPTO_ALG_REQ_VIRT gets a DMA address as a
+ * one-entry scatterlist the core builds, but a request with a side that is
+ * not for DMA never reaches it: the core hands the request to the
+ * synchronous fallback it allocated for each transform by cra_name
+ * (crypto_acomp_init_tfm()). For "deflate" that is deflate-generic, whose
+ * inflate has a 2 KiB window: it rejects a match of a device stream that
+ * reaches farther back than that behind the output chunk it is writing,
+ * which a page by page output makes happen (tools/engine's
+ * window_2k_inflater_by_pages shows it).
+ *
+ * So the driver sets CRYPTO_ALG_REQ_VIRT and is given every request as its
+ * caller made it. A request with a side given by virtual address, for DMA
+ * or not, is done by the driver's software deflate (iaa_crypto_sw.c), which
+ * reads and writes that side in place: the full window to inflate, the
+ * device's 4 KiB window to deflate, the same as any request the device does
+ * not take. zswap, IPComp, the crypto manager's self-test, zram's acomp
+ * backend and algif_acomp give scatterlists, which go to the device as on
+ * 6.12; UBIFS gives its linear buffers by DMA address, and gets software.
+ *
+ * The core still allocates the fallback transform with each of ours, and
+ * uses it in one case the driver cannot see: acomp_request_clone() (an
+ * on-stack request, which an asynchronous transform refuses with -EAGAIN,
+ * copied to the heap) hands the request to it when that allocation fails.
  */
 static inline void iaa_acomp_alg_compat(struct acomp_alg *alg,
 					unsigned int size)
 {
 	alg->base.cra_reqsize = size;
+	alg->base.cra_flags |= CRYPTO_ALG_REQ_VIRT;
+}
+
+/* Whether a side of @req is given by virtual address */
+static inline bool iaa_acomp_req_virt(struct acomp_req *req)
+{
+	return acomp_request_isvirt(req);
+}
+
+/* The source's virtual address, or NULL when it is a scatterlist */
+static inline const u8 *iaa_acomp_src_virt(struct acomp_req *req)
+{
+	return acomp_request_src_isvirt(req) ? req->svirt : NULL;
+}
+
+/* The destination's virtual address, or NULL when it is a scatterlist */
+static inline u8 *iaa_acomp_dst_virt(struct acomp_req *req)
+{
+	return acomp_request_dst_isvirt(req) ? req->dvirt : NULL;
 }
 #endif
 

@@ -10,7 +10,10 @@
  * Compress: raw deflate limited to a 4 KiB window, so that the device can
  * decode the result; used only when no wq can take the request.
  *
- * Both stream through the scatterlists page by page with the kernel's zlib.
+ * Both stream through the scatterlists page by page with the kernel's zlib;
+ * a side given by virtual address (7.3's callers may give one, see
+ * iaa_crypto_compat.h) is read or written in place, a page's length at a
+ * time.
  * Each CPU has two workspaces, allocated when the CPU is prepared: nothing is
  * allocated per request.
  *
@@ -48,6 +51,7 @@
 #include <linux/zlib.h>
 
 #include "iaa_crypto.h"
+#include "iaa_crypto_compat.h"
 
 #define IAA_SW_DEFLATE_WBITS	12	/* the device's history window */
 #define IAA_SW_DEFLATE_MEMLEVEL	6
@@ -73,9 +77,10 @@ static DEFINE_PER_CPU(struct iaa_sw_ctx, iaa_sw_pcpu) = {
 static size_t iaa_sw_ws_size;
 static int iaa_sw_hp_state = -1;
 
-/* Bounded walk over the first @left bytes of a scatterlist */
+/* Bounded walk over the first @left bytes of a scatterlist or a buffer */
 struct iaa_sg_cursor {
 	struct sg_mapping_iter miter;
+	u8 *virt;			/* the buffer's next byte, or NULL */
 	unsigned int left;
 };
 
@@ -84,12 +89,21 @@ struct iaa_sg_cursor {
  * preemption for as long as a page stays mapped.
  */
 static void iaa_cursor_start(struct iaa_sg_cursor *c, struct scatterlist *sg,
-			     unsigned int len, unsigned int dir_flag,
-			     bool sleepable)
+			     const u8 *virt, unsigned int len,
+			     unsigned int dir_flag, bool sleepable)
 {
-	sg_miter_start(&c->miter, sg, sg_nents(sg),
-		       (sleepable ? 0 : SG_MITER_ATOMIC) | dir_flag);
+	/* A source's bytes are only read: zlib's next_in is not const */
+	c->virt = (u8 *)virt;
 	c->left = len;
+	if (!virt)
+		sg_miter_start(&c->miter, sg, sg_nents(sg),
+			       (sleepable ? 0 : SG_MITER_ATOMIC) | dir_flag);
+}
+
+static void iaa_cursor_stop(struct iaa_sg_cursor *c)
+{
+	if (!c->virt)
+		sg_miter_stop(&c->miter);
 }
 
 /* Map the next piece of the list; returns its length, 0 at the end */
@@ -97,6 +111,13 @@ static unsigned int iaa_cursor_next(struct iaa_sg_cursor *c, u8 **addr)
 {
 	unsigned int n;
 
+	if (c->virt && c->left) {
+		n = min_t(unsigned int, c->left, PAGE_SIZE);
+		*addr = c->virt;
+		c->virt += n;
+		c->left -= n;
+		return n;
+	}
 	if (!c->left || !sg_miter_next(&c->miter))
 		return 0;
 
@@ -174,8 +195,10 @@ static int iaa_sw_inflate(struct z_stream_s *s, struct acomp_req *req,
 	if (zlib_inflateInit2(s, -MAX_WBITS) != Z_OK)
 		return -EINVAL;
 
-	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG, sleepable);
-	iaa_cursor_start(&out, req->dst, room, SG_MITER_TO_SG, sleepable);
+	iaa_cursor_start(&in, req->src, iaa_acomp_src_virt(req), req->slen,
+			 SG_MITER_FROM_SG, sleepable);
+	iaa_cursor_start(&out, req->dst, iaa_acomp_dst_virt(req), room,
+			 SG_MITER_TO_SG, sleepable);
 	s->avail_in = 0;
 	s->avail_out = 0;
 
@@ -198,8 +221,8 @@ static int iaa_sw_inflate(struct z_stream_s *s, struct acomp_req *req,
 		break;
 	}
 
-	sg_miter_stop(&out.miter);
-	sg_miter_stop(&in.miter);
+	iaa_cursor_stop(&out);
+	iaa_cursor_stop(&in);
 	/* More output than this context may produce, in a larger destination */
 	if (err == -ENOSPC && room < req->dlen)
 		err = -E2BIG;
@@ -219,8 +242,10 @@ static int iaa_sw_deflate(struct z_stream_s *s, struct acomp_req *req,
 			      Z_DEFAULT_STRATEGY) != Z_OK)
 		return -EINVAL;
 
-	iaa_cursor_start(&in, req->src, req->slen, SG_MITER_FROM_SG, sleepable);
-	iaa_cursor_start(&out, req->dst, req->dlen, SG_MITER_TO_SG, sleepable);
+	iaa_cursor_start(&in, req->src, iaa_acomp_src_virt(req), req->slen,
+			 SG_MITER_FROM_SG, sleepable);
+	iaa_cursor_start(&out, req->dst, iaa_acomp_dst_virt(req), req->dlen,
+			 SG_MITER_TO_SG, sleepable);
 	s->avail_in = 0;
 	s->avail_out = 0;
 
@@ -249,8 +274,8 @@ static int iaa_sw_deflate(struct z_stream_s *s, struct acomp_req *req,
 		}
 	}
 
-	sg_miter_stop(&out.miter);
-	sg_miter_stop(&in.miter);
+	iaa_cursor_stop(&out);
+	iaa_cursor_stop(&in);
 	if (!err)
 		req->dlen = s->total_out;
 	return err;
