@@ -1165,6 +1165,13 @@ static const struct sg_case sg_cases[] = {
 	  PG(2000, 0, 4096) },
 	{ "64k.src-linear.dst-1k-entries", 65536, LIN, PG(5, 5, 1024) },
 	/*
+	 * zswap's load on 7.3: a compressed page read from a zsmalloc object that
+	 * crosses a page boundary (zs_obj_read_sg_begin(): two entries), decompressed
+	 * into one whole page
+	 */
+	{ "4k.zswap-obj.page.dst-2pages-at-4080", 4096, PG(0, 0, 4096), PG(4080, 0, 4096) },
+	{ "4k.zswap-obj.page.dst-2pages-at-2500", 4096, PG(0, 0, 4096), PG(2500, 0, 4096) },
+	/*
 	 * deflate-iaa compresses a large scattered source in software, and the device
 	 * decompresses the result into a linear buffer: its own software output, whole
 	 */
