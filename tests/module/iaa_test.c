@@ -8,7 +8,8 @@
  *                      [profile=auto] [filter=] [tag=iaa_test] [timeout_ms=10000] [list=0]
  *
  *   alg         acomp algorithm or driver name to allocate (deflate-iaa, deflate-scomp, ...)
- *   suite       comma-separated list of roundtrip, sg, cross, enospc, corrupt, concurrent, all
+ *   suite       comma-separated list of roundtrip, sg, virt, cross, enospc, corrupt, concurrent,
+ *               all
  *   seed        seed of every generated buffer; a case's data depends only on seed and its name
  *   iters       operations per CPU in each concurrent case
  *   quick       1: fewer sizes and iterations (a smoke run, e.g. in load/unload loops)
@@ -51,6 +52,8 @@
  *   roundtrip   every size 1..4096 and a spread up to 64 KiB, four data patterns: compress,
  *               decompress, compare; dlen exact; nothing written outside the destination
  *   sg          multi-entry source and destination scatterlists at odd page offsets
+ *   virt        sides given by virtual address, for DMA (kmalloc) or not (vmalloc), both or one
+ *               side, a match 3000 bytes back (7.3's acomp API; skipped where it has none)
  *   cross       device output inflated by lib/zlib_inflate (and by deflate-scomp); zlib
  *               output (raw deflate, 512 B..4 KiB windows, all levels/strategies, sync
  *               flushes) decompressed by the device
@@ -1228,6 +1231,154 @@ out:
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* virt: sides given by virtual address (kernels whose acomp requests may carry them)         */
+
+enum { V_SG, V_DMA, V_NONDMA };
+
+struct virt_case {
+	const char *name;
+	unsigned int size;
+	int src, dst;		/* each side: V_SG (linear scatterlist), V_DMA, V_NONDMA */
+	bool far;		/* data with a match 3000 bytes back, past a 2 KiB window */
+};
+
+static const struct virt_case virt_cases[] = {
+	{ "4k.dma-both", 4096, V_DMA, V_DMA },
+	{ "4k.nondma-both", 4096, V_NONDMA, V_NONDMA },
+	{ "4k.nondma-src.sg-dst", 4096, V_NONDMA, V_SG },
+	{ "4k.sg-src.nondma-dst", 4096, V_SG, V_NONDMA },
+	{ "64k.nondma-both", 65536, V_NONDMA, V_NONDMA },
+	{ "8k.nondma-both.match-3000-back", 8192, V_NONDMA, V_NONDMA, true },
+};
+
+#ifdef CRYPTO_ACOMP_REQ_SRC_VIRT
+/* One request, each side of the kind given (sk, dk), from and into linear buffers */
+static int virt_req(struct ireq *r, bool comp, int sk, const u8 *src, unsigned int slen,
+		    int dk, u8 *dst, unsigned int *dlen)
+{
+	struct scatterlist ssg, dsg;
+	int ret;
+
+	if (atomic_read(&wedged))
+		return ETIME_OURS;
+	if (sk == V_DMA) {
+		acomp_request_set_src_dma(r->req, src, slen);
+	} else if (sk == V_NONDMA) {
+		acomp_request_set_src_nondma(r->req, src, slen);
+	} else {
+		sg_init_one(&ssg, src, slen);
+		acomp_request_set_src_sg(r->req, &ssg, slen);
+	}
+	if (dk == V_DMA) {
+		acomp_request_set_dst_dma(r->req, dst, *dlen);
+	} else if (dk == V_NONDMA) {
+		acomp_request_set_dst_nondma(r->req, dst, *dlen);
+	} else {
+		sg_init_one(&dsg, dst, *dlen);
+		acomp_request_set_dst_sg(r->req, &dsg, *dlen);
+	}
+	reinit_completion(&r->done);
+	r->err = -EINPROGRESS;
+	ret = comp ? crypto_acomp_compress(r->req) : crypto_acomp_decompress(r->req);
+	if (ret == -EINPROGRESS || ret == -EBUSY) {
+		if (!wait_for_completion_timeout(&r->done, msecs_to_jiffies(timeout_ms))) {
+			if (atomic_inc_return(&wedged) == 1)
+				__module_get(THIS_MODULE);
+			pr_err("%s: # %s request not completed after %u ms; leaking it, module pinned\n",
+			       tag, comp ? "compress" : "decompress", timeout_ms);
+			return ETIME_OURS;
+		}
+		ret = r->err;
+	}
+	*dlen = r->req->dlen;
+	return ret;
+}
+
+/*
+ * A buffer of @n bytes with guards after it: vmalloc memory for a side not for DMA, kmalloc
+ * memory for the others (a scatterlist entry needs memory of the linear map)
+ */
+static u8 *virt_buf(int kind, unsigned int n)
+{
+	u8 *p = kind == V_NONDMA ? vmalloc(n + GUARD) : kmalloc(n + GUARD, GFP_KERNEL);
+
+	if (p)
+		memset(p, GUARD_BYTE, n + GUARD);
+	return p;
+}
+
+static int virt_run(struct itest *t, const void *cp)
+{
+	const struct virt_case *c = cp;
+	unsigned int n = c->size, cap = COMP_CAP(n), clen, dlen, used, p;
+	u8 *data = NULL, *src = NULL, *cmp = NULL, *dec = NULL, *ref = NULL;
+	int ret;
+
+	data = kvmalloc(n, GFP_KERNEL);
+	ref = kvmalloc(n + GUARD, GFP_KERNEL);
+	src = virt_buf(c->src, n);
+	/*
+	 * The compress destination is then the decompress source, given as the case's
+	 * virtual side: kmalloc memory unless both are not for DMA
+	 */
+	cmp = virt_buf(c->dst, cap);
+	dec = virt_buf(c->dst, n);
+	if (!data || !ref || !src || !cmp || !dec) {
+		fail(t, "out of memory");
+		goto out;
+	}
+	for (p = 0; p < NR_PAT && !stop_now(t); p++) {
+		gen_data(data, n, p, mix(t->seed, p));
+		for (used = n / 2; c->far && used < n; used++)
+			data[used] = data[used - 3000];
+		memcpy(src, data, n);
+		clen = cap;
+		ret = virt_req(t->r, true, c->src, src, n, c->dst, cmp, &clen);
+		if (ret || !clen || clen > cap) {
+			fail(t, "%s: compress: %s (%d), dlen %u", pat_name[p], ename(ret), ret,
+			     clen);
+			continue;
+		}
+		if (!all_guard(cmp + cap, GUARD) || memcmp(src, data, n))
+			fail(t, "%s: compress wrote outside its destination or into its source",
+			     pat_name[p]);
+		ret = sw_inflate(t->z, cmp, clen, ref, n + GUARD, &used);
+		if (ret != n || used != clen || memcmp(ref, data, n))
+			fail(t, "%s: zlib inflate of the output: %d, used %u of %u", pat_name[p],
+			     ret, used, clen);
+		memset(dec, FILL_BYTE, n);
+		dlen = n;
+		/* the compressed bytes as the source, each side of the same kind as before */
+		ret = virt_req(t->r, false, c->dst == V_SG ? c->src : c->dst, cmp, clen, c->dst,
+			       dec, &dlen);
+		if (ret || dlen != n)
+			fail(t, "%s: decompress: %s (%d), dlen %u of %u", pat_name[p], ename(ret),
+			     ret, dlen, n);
+		else if (memcmp(dec, data, n))
+			fail(t, "%s: decompressed data differs", pat_name[p]);
+		else if (!all_guard(dec + n, GUARD))
+			fail(t, "%s: decompress wrote outside its destination", pat_name[p]);
+		note("%s: %u -> %u bytes", pat_name[p], n, clen);
+	}
+	print_errs(t, "errors");
+out:
+	if (!atomic_read(&wedged)) {
+		kvfree(src);
+		kvfree(cmp);
+		kvfree(dec);
+	}
+	kvfree(data);
+	kvfree(ref);
+	return R_PASS;
+}
+#else
+static int virt_run(struct itest *t, const void *cp)
+{
+	return skip(t, "this kernel's acomp requests carry scatterlists only");
+}
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
 /* cross: against the software implementation                                                 */
 
 enum { X_ALG2ZLIB, X_ALG2GENERIC, X_ZLIB2ALG, X_WINDOW_EDGE };
@@ -2113,6 +2264,7 @@ struct suite {
 static const struct suite suites[] = {
 	{ "roundtrip", rt_cases, ARRAY_SIZE(rt_cases), sizeof(rt_cases[0]), rt_run },
 	{ "sg", sg_cases, ARRAY_SIZE(sg_cases), sizeof(sg_cases[0]), sg_run },
+	{ "virt", virt_cases, ARRAY_SIZE(virt_cases), sizeof(virt_cases[0]), virt_run },
 	{ "cross", cross_cases, ARRAY_SIZE(cross_cases), sizeof(cross_cases[0]), cross_run },
 	{ "enospc", enospc_cases, ARRAY_SIZE(enospc_cases), sizeof(enospc_cases[0]),
 	  enospc_run },
