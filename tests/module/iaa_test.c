@@ -1432,7 +1432,14 @@ static int cross_alg2sw(struct itest *t, const struct cross_case *c)
 	int ret;
 
 	if (c->dir == X_ALG2GENERIC) {
+		/*
+		 * 6.12's deflate-scomp only: 7.3's deflate-generic inflates with a 2 KB window,
+		 * short of the device's 4 KB one (it refuses such streams with -EINVAL, and
+		 * faulted in zlib_inflate on one)
+		 */
 		gtfm = crypto_alloc_acomp("deflate-scomp", 0, 0);
+		if (PTR_ERR(gtfm) == -ENOENT)
+			return skip(t, "no deflate-scomp; deflate-generic's 2 KB window is too small");
 		if (IS_ERR(gtfm))
 			return skip(t, "deflate-scomp: %s", ename(PTR_ERR(gtfm)));
 		gr = ireq_new(gtfm);
