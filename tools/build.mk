@@ -145,7 +145,7 @@ $(B)/guest-extra/ubench: $(TOP)/tests/bench/ubench.c $(KCAPI)/lib/libkcapi.a
 
 # --- user space over AF_ALG: the socket type algif_acomp.ko (algif_acomp/), libkcapi ---------
 # The module is built from a copy under $(B)/algif_acomp, like the driver.
-AFALG_SRC := $(wildcard $(TOP)/algif_acomp/*.c) $(TOP)/algif_acomp/Makefile $(TOP)/algif_acomp/Kconfig
+AFALG_SRC := $(wildcard $(TOP)/algif_acomp/*.[ch]) $(TOP)/algif_acomp/Makefile $(TOP)/algif_acomp/Kconfig
 AFALG := $(B)/algif_acomp
 .PHONY: afalg-module libkcapi
 $(AFALG)/.synced: $(AFALG_SRC)
@@ -219,11 +219,13 @@ check-deb: $(B)/kernel.env
 
 # --- the driver against Linux 7.3, compile check only (tools/k73) ----------------------------
 # A 7.3 kbuild tree prepared with the host's compiler (cached under $(B)/k73/), the driver built
-# against it with W=1 and sparse into $(B)/k73-module. Nothing built here is loaded anywhere.
+# against it with W=1 and sparse into $(B)/k73-module, and algif_acomp likewise into
+# $(B)/k73-afalg (tools/k73/build-afalg). Nothing built here is loaded anywhere.
 # K73_DEB=FILE reuses a linux-source-7.3 .deb at hand. Not part of `make check`.
 .PHONY: check-k73-build
 check-k73-build:
 	$(TOP)/tools/k73/build
+	$(TOP)/tools/k73/build-afalg
 
 # --- the driver as a patch series against Linux 7.3 (tools/upstream-series) -----------------
 # make upstream-series: `git format-patch` output into $(B)/upstream-series/patches, against
