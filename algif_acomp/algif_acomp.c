@@ -12,14 +12,16 @@
  *
  * Who may bind, checked in this order before anything is allocated or
  * loaded: the caller (CAP_SYS_ADMIN, or a member of the group parameter),
- * then the name it asked for. A name in the allow parameter is allocated as
- * the crypto API does for any caller, which may load the module
- * "crypto-NAME" or build a template instance. Any other name may only be a
- * driver name of an allowed algorithm (such as "deflate-iaa" when "deflate"
- * is allowed), and is looked up only among the algorithms already
- * registered and tested: nothing is loaded or instantiated for it. Once
- * allocated, the algorithm's cra_name or driver name must be in the allow
- * parameter, whatever name found it (a name can alias another algorithm).
+ * then, where the kernel has it, the administrator's af_alg_restrict (see
+ * algif_acomp_restriction()), then the name it asked for. A name in the
+ * allow parameter is allocated as the crypto API does for any caller, which
+ * may load the module "crypto-NAME" or build a template instance. Any other
+ * name may only be a driver name of an allowed algorithm (such as
+ * "deflate-iaa" when "deflate" is allowed), and is looked up only among the
+ * algorithms already registered and tested: nothing is loaded or
+ * instantiated for it. Once allocated, the algorithm's cra_name or driver
+ * name must be in the allow parameter, whatever name found it (a name can
+ * alias another algorithm).
  *
  * Errors: EMSGSIZE (input above max_request_bytes; for a decompress, above
  * the largest stream a compress of that much gives), ENOSPC (the output does
@@ -40,7 +42,8 @@
  * were pinned.
  *
  * af_alg keeps one request per op socket; many in flight means many op
- * sockets of one bound socket, each with its iocb (io_submit).
+ * sockets of one bound socket, each with its iocb (io_submit). Where the
+ * socket layer no longer passes iocbs (7.2 on), every read is synchronous.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -57,6 +60,8 @@
 #include <linux/uio.h>
 #include <linux/workqueue.h>
 #include <net/sock.h>
+
+#include "algif_acomp_compat.h"
 
 /* The largest request and output: CRYPTO_ACOMP_DST_MAX, scomp's limit too */
 #define ALGIF_ACOMP_MAX		CRYPTO_ACOMP_DST_MAX
@@ -100,6 +105,16 @@ MODULE_PARM_DESC(allow,
 		 "Comma-separated algorithm names (cra_name or driver name) that may be bound (default \"deflate\": deflate and its drivers)");
 
 static struct workqueue_struct *algif_acomp_wq;
+
+/*
+ * The allow parameter as af_alg's allowlist, made at load (allow is
+ * read-only), for af_alg_check_restriction(). Every entry carries
+ * AF_ALG_UNPRIVILEGED: who may bind is decided by algif_acomp_permitted()
+ * before af_alg is asked, and af_alg's own rule (CAP_SYS_ADMIN or
+ * CAP_NET_ADMIN) would refuse the members of the group parameter.
+ */
+static struct af_alg_allowlist_entry *algif_acomp_list;
+static char *algif_acomp_names;		/* the copy the entries point into */
 
 enum algif_acomp_state {
 	ACOMP_IDLE,		/* no input */
@@ -164,16 +179,78 @@ static bool algif_acomp_permitted(void)
 	return in_group_p(make_kgid(&init_user_ns, gid));
 }
 
-static void *algif_acomp_bind(const char *name, u32 type, u32 mask)
+static int algif_acomp_list_init(void)
 {
+	const char *names = allow ? allow : "";
+	unsigned int n = 1, i = 0;
+	char *p, *name;
+
+	if (!ALGIF_ACOMP_HAVE_RESTRICT)
+		return 0;
+	algif_acomp_names = kstrdup(names, GFP_KERNEL);
+	if (!algif_acomp_names)
+		return -ENOMEM;
+	for (p = algif_acomp_names; *p; p++)
+		n += *p == ',';
+	/* a last entry with no name ends the list */
+	algif_acomp_list = kcalloc(n + 1, sizeof(*algif_acomp_list), GFP_KERNEL);
+	if (!algif_acomp_list) {
+		kfree(algif_acomp_names);
+		return -ENOMEM;
+	}
+	p = algif_acomp_names;
+	while ((name = strsep(&p, ","))) {
+		if (!*name)
+			continue;
+		algif_acomp_list[i].name = name;
+		algif_acomp_list[i].flags = AF_ALG_UNPRIVILEGED;
+		i++;
+	}
+	return 0;
+}
+
+static void algif_acomp_list_free(void)
+{
+	kfree(algif_acomp_list);
+	kfree(algif_acomp_names);
+}
+
+/*
+ * The administrator's af_alg_restrict, as af_alg judges it for the entry of
+ * the allowlist that admits @name: @name itself when it is listed. A name
+ * outside the list is admitted only as the driver name of a listed
+ * algorithm, known once it is found; as every entry has the same flags,
+ * af_alg's verdict for the first one is its verdict for that one, and is
+ * had before anything is looked up. Level 0 and 1 admit (the caller passed
+ * algif_acomp_permitted() already, at least as strict as level 1 is for
+ * the kernel's own types); level 2, raised after the socket was made,
+ * refuses with ENOENT, as it does every type's bind.
+ */
+static int algif_acomp_restriction(const char *name, bool listed)
+{
+	if (!ALGIF_ACOMP_HAVE_RESTRICT)
+		return 0;
+	if (!algif_acomp_list[0].name)
+		return -ENOENT;		/* nothing allowed */
+	return af_alg_check_restriction(listed ? name : algif_acomp_list[0].name,
+					algif_acomp_list);
+}
+
+static void *algif_acomp_bind_name(const char *name, u32 type, u32 mask)
+{
+	bool listed = algif_acomp_allowed(name);
 	struct crypto_acomp *tfm;
 	struct crypto_tfm *base;
+	int err;
 
 	if (!algif_acomp_permitted())
 		return ERR_PTR(-EPERM);
+	err = algif_acomp_restriction(name, listed);
+	if (err)
+		return ERR_PTR(err);
 
 	/* a name not allowed as such: registered and tested algorithms only */
-	if (!algif_acomp_allowed(name)) {
+	if (!listed) {
 		type |= CRYPTO_ALG_TESTED;
 		mask |= CRYPTO_ALG_TESTED | CRYPTO_NOLOAD;
 	}
@@ -486,7 +563,7 @@ static int algif_acomp_recv_aio(struct algif_acomp_ctx *ctx,
 	/* what could not be pinned is not room for output */
 	ctx->ulen = got;
 
-	ctx->iocb = msg->msg_iocb;
+	ctx->iocb = algif_acomp_msg_iocb(msg);
 	ctx->state = ACOMP_BUSY;
 	sock_hold(sk);
 	acomp_request_set_callback(ctx->req, CRYPTO_TFM_REQ_MAY_SLEEP |
@@ -515,6 +592,7 @@ static int algif_acomp_recvmsg(struct socket *sock, struct msghdr *msg,
 	struct algif_acomp_ctx *ctx = alg_sk(sk)->private;
 	size_t left = msg_data_left(msg);
 	unsigned int room = min_t(size_t, left, ALGIF_ACOMP_MAX);
+	struct kiocb *iocb;
 	int err;
 
 	lock_sock(sk);
@@ -539,7 +617,8 @@ static int algif_acomp_recvmsg(struct socket *sock, struct msghdr *msg,
 	acomp_request_set_params(ctx->req, &ctx->src_sg, &ctx->dst_sg,
 				 ctx->src_len, ctx->dlen);
 
-	if (msg->msg_iocb && !is_sync_kiocb(msg->msg_iocb)) {
+	iocb = algif_acomp_msg_iocb(msg);
+	if (iocb && !is_sync_kiocb(iocb)) {
 		err = algif_acomp_recv_aio(ctx, msg, room);
 		if (err == -EIOCBQUEUED)
 			goto out;
@@ -672,12 +751,19 @@ static int __init algif_acomp_init(void)
 {
 	int err;
 
-	algif_acomp_wq = alloc_workqueue("algif_acomp", WQ_UNBOUND, 0);
-	if (!algif_acomp_wq)
-		return -ENOMEM;
-	err = af_alg_register_type(&algif_type_acomp);
+	err = algif_acomp_list_init();
 	if (err)
+		return err;
+	algif_acomp_wq = alloc_workqueue("algif_acomp", WQ_UNBOUND, 0);
+	if (!algif_acomp_wq) {
+		algif_acomp_list_free();
+		return -ENOMEM;
+	}
+	err = af_alg_register_type(&algif_type_acomp);
+	if (err) {
 		destroy_workqueue(algif_acomp_wq);
+		algif_acomp_list_free();
+	}
 	return err;
 }
 
@@ -688,6 +774,7 @@ static void __exit algif_acomp_exit(void)
 	WARN_ON(err);
 	/* waits for the last aio completion to return */
 	destroy_workqueue(algif_acomp_wq);
+	algif_acomp_list_free();
 }
 
 module_init(algif_acomp_init);
