@@ -2,10 +2,11 @@
 # zlib as the reference), on deflate-iaa: autoload on bind, round trips 1 B to the limit, zlib's
 # 32 KiB-window streams decompressed and our output inflated by zlib, a bind outside the allowlist
 # that loads and instantiates nothing, every errno, every read size with canaries past the buffer,
-# malformed streams, who may bind, the socket's memory limit, aio at depth 16, sockets closed with
-# reads in flight, a process killed mid-aio, aio output into a shared file mapping that survives
-# writeback, 128 KiB requests in software, wqs unbound under aio load; then nothing leaked (module
-# references, memory) and a clean kernel log.
+# malformed streams, who may bind (crypto.af_alg_restrict 0, 1 and 2 where the kernel has it),
+# the socket's memory limit, aio at depth 16, sockets closed with reads in flight, a process
+# killed mid-aio, aio output into a shared file mapping that survives writeback, 128 KiB requests
+# in software, wqs unbound under aio load; then nothing leaked (module references, memory) and a
+# clean kernel log.
 #
 # Kernel command line knobs: afalg.streams=N (malformed streams, default 100000),
 # afalg.rounds=N (aio rounds of 16, default 200).
@@ -19,7 +20,7 @@ rounds=${rounds:-200}
 alg=deflate-iaa
 P=/sys/module/algif_acomp/parameters
 T=afalg_acomp
-plan 22
+plan 28
 
 [ -d /sys/bus/dsa/drivers/crypto ] || load_driver ours >/dev/null 2>&1
 modprobe af_alg 2>/dev/null
@@ -99,6 +100,44 @@ check "unprivileged bind refused (EPERM)" $T bind $alg 65534 65534 EPERM
 echo 65534 >$P/group
 check "bind allowed to group 65534 by the parameter" $T bind $alg 65534 65534 ok
 check "other groups still refused" $T bind $alg 65534 65533 EPERM
+
+# af_alg_restrict (7.3), with group 65534 named: root, a member of the group and another user
+# at each level. Ours decides who may bind at 0 and 1 (a level does not widen it, nor does 1
+# refuse the group); 2 refuses socket() itself, and a bind on a socket made before the level
+# was raised.
+R=/proc/sys/crypto/af_alg_restrict
+# binds LEVEL ROOT MEMBER OTHER: the level set, then each user's bind of $alg wanted as given
+binds() {
+	echo "$1" >$R && $T bind $alg 0 0 "$2" && $T bind $alg 65534 65534 "$3" &&
+		$T bind $alg 65534 65533 "$4"
+}
+if [ -f $R ]; then
+	r0=$(cat $R)
+	note "af_alg_restrict was $r0"
+	check "af_alg_restrict 0: root and group bind, another user EPERM" binds 0 ok ok EPERM
+	check "af_alg_restrict 0: lz4hc, outside the allow parameter, still ENOENT to root" \
+		$T bind lz4hc 0 0 ENOENT
+	check "af_alg_restrict 1: root and group bind, another user EPERM" binds 1 ok ok EPERM
+	check "af_alg_restrict 2: socket() EAFNOSUPPORT to root, group and another user" \
+		binds 2 EAFNOSUPPORT EAFNOSUPPORT EAFNOSUPPORT
+	echo 1 >$R
+	check "af_alg_restrict raised to 2 after socket(): root's bind ENOENT" \
+		$T bind-raised $alg 0 0 ENOENT
+	echo 1 >$R
+	check "af_alg_restrict raised to 2 after socket(): the group's bind ENOENT" \
+		$T bind-raised $alg 65534 65534 ENOENT
+	echo "$r0" >$R
+else
+	why="no $R (a kernel before 7.3)"
+	for c in "0: root and group bind, another user EPERM" \
+		"0: lz4hc, outside the allow parameter, still ENOENT to root" \
+		"1: root and group bind, another user EPERM" \
+		"2: socket() EAFNOSUPPORT to root, group and another user" \
+		"raised to 2 after socket(): root's bind ENOENT" \
+		"raised to 2 after socket(): the group's bind ENOENT"; do
+		skip "af_alg_restrict $c" "$why"
+	done
+fi
 echo -1 >$P/group
 
 check "SO_SNDBUF bounds the socket's buffers (ENOBUFS)" $T memlimit $alg

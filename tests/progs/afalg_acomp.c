@@ -12,6 +12,10 @@
  *                                       canaries past the buffer
  *   afalg_acomp fuzz ALG N SEED         N malformed streams, checked by zlib
  *   afalg_acomp bind ALG UID GID WANT   bind as UID/GID: WANT ok or an errno
+ *   afalg_acomp bind-raised ALG UID GID WANT
+ *                                       the socket made first, then
+ *                                       crypto.af_alg_restrict set to 2, then
+ *                                       bind as UID/GID: WANT as for bind
  *   afalg_acomp memlimit ALG            SO_SNDBUF bounds a socket's buffers
  *   afalg_acomp aio ALG DEPTH ROUNDS    DEPTH op sockets, one io_submit each
  *                                       round, every result checked (ROUNDS
@@ -552,6 +556,8 @@ static int errno_of(const char *name)
 		return EPERM;
 	if (!strcmp(name, "ENOENT"))
 		return ENOENT;
+	if (!strcmp(name, "EAFNOSUPPORT"))
+		return EAFNOSUPPORT;
 	return -1;
 }
 
@@ -580,6 +586,36 @@ static int cmd_bind(const char *alg, int uid, int gid, const char *want)
 	r = op < 0 ? op : sock_op(op, ALG_OP_ENCRYPT, in, 1000, comp, MAXBUF);
 	if (r <= 0)
 		FAIL("compress as %d/%d: %zd", uid, gid, r);
+	return failures != 0;
+}
+
+/* A bind on a socket made before af_alg_restrict was raised to 2 */
+static int cmd_bind_raised(const char *alg, int uid, int gid, const char *want)
+{
+	struct sockaddr_alg sa = { .salg_family = AF_ALG, .salg_type = "acomp" };
+	int s = socket(AF_ALG, SOCK_SEQPACKET, 0), fd, r;
+	gid_t g = gid;
+
+	if (s < 0) {
+		FAIL("socket: %s", strerror(errno));
+		return 1;
+	}
+	fd = open("/proc/sys/crypto/af_alg_restrict", O_WRONLY);
+	if (fd < 0 || write(fd, "2\n", 2) != 2) {
+		FAIL("af_alg_restrict: %s", strerror(errno));
+		return 1;
+	}
+	close(fd);
+	if (setgroups(1, &g) || setgid(gid) || setuid(uid)) {
+		FAIL("dropping to %d/%d: %s", uid, gid, strerror(errno));
+		return 1;
+	}
+	strncpy((char *)sa.salg_name, alg, sizeof(sa.salg_name) - 1);
+	r = bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? errno : 0;
+	close(s);
+	if (r != errno_of(want))
+		FAIL("bind as %d/%d after level 2: %s, want %s", uid, gid,
+		     r ? strerror(r) : "ok", want);
 	return failures != 0;
 }
 
@@ -854,6 +890,8 @@ int main(int argc, char **argv)
 		return cmd_fuzz(argv[2], atol(argv[3]), strtoul(argv[4], NULL, 0));
 	if (!strcmp(cmd, "bind") && argc == 6)
 		return cmd_bind(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
+	if (!strcmp(cmd, "bind-raised") && argc == 6)
+		return cmd_bind_raised(argv[2], atoi(argv[3]), atoi(argv[4]), argv[5]);
 	if (!strcmp(cmd, "memlimit") && argc == 3)
 		return cmd_memlimit(argv[2]);
 	if (!strcmp(cmd, "aio") && argc == 5)
