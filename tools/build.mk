@@ -10,7 +10,8 @@ else
 -include $(B)/kernel.env
 KENV := $(B)/kernel.env
 endif
-KDIR ?= /lib/modules/$(KVER)/build
+# Its headers: those tools/setup unpacked (KROOT), else the installed ones.
+KDIR ?= $(if $(KROOT),$(KROOT)/usr/src/linux-headers-$(KVER),/lib/modules/$(KVER)/build)
 LSRC := /usr/src/linux-source-6.12.tar.xz
 
 # The driver is built from a copy under $(B) so that no object lands in the source tree.
