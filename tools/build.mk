@@ -70,6 +70,9 @@ qemu: $(B)/kernel.env
 # --- guest programs and test modules --------------------------------------------------------
 PROGS := $(patsubst $(TOP)/tests/progs/%.c,$(B)/progs/%,$(wildcard $(TOP)/tests/progs/*.c))
 progs: $(PROGS) kselftest
+# make demo's: the static programs that need no libkcapi (kcapi_acomp does) and no selftest
+.PHONY: demo-progs
+demo-progs: $(filter-out $(B)/progs/kcapi_acomp,$(PROGS))
 $(B)/progs/%: $(TOP)/tests/progs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $< $(PROG_LIBS)
