@@ -56,6 +56,13 @@
  *     and enable it again.
  *  4. The pins go.
  *
+ * Someone else may be resetting the function already: 7.3's idxd resets a
+ * device whose halt needs an FLR from its own work item, with
+ * pci_reset_function(), whose reset_done unbinds the device's wqs. Step 2
+ * then finds the config space locked and never waits for it: once a wq of
+ * ours is being unbound, that reset (which turns bus mastering off before
+ * its FLR) stands for the driver's own, and step 3 follows it.
+ *
  * 6.12's idxd has no reset_prepare/reset_done handlers and still believes
  * the device enabled: an administrator unbinds its wqs, disables and
  * enables the device, and binds its wqs again. An idxd command issued on
@@ -210,13 +217,16 @@ static bool iaa_accel_quiet(struct iaa_accel *accel, struct iaa_queue *q)
 
 /*
  * The function reset of step 2: pci_reset_function() without the device
- * lock (see above). Returns with bus mastering off, as it was saved.
+ * lock (see above). Returns with bus mastering off, as it was saved, or
+ * -EBUSY at once when someone else holds the function's config space: a
+ * function reset under way (see iaa_accel_recover_fn()).
  */
 static int iaa_function_reset(struct pci_dev *pdev)
 {
 	int ret;
 
-	pci_cfg_access_lock(pdev);
+	if (!pci_cfg_access_trylock(pdev))
+		return -EBUSY;
 	ret = pci_save_state(pdev);
 	if (!ret) {
 		/* No decoding, no DMA, INTx off, as for pci_reset_function() */
@@ -264,13 +274,11 @@ static void iaa_accel_sweep(struct iaa_accel *accel)
 	cpus_read_unlock();
 }
 
-/* Whether the reset of step 2 is due; under iaa_fence_lock */
-static bool iaa_accel_reset_due(struct iaa_accel *accel)
+/* Whether a wq of @accel is being unbound; under iaa_fence_lock */
+static bool iaa_accel_unbinding(struct iaa_accel *accel)
 {
 	struct iaa_queue *q;
 
-	if (ktime_get_ns() - accel->stop_ns >= iaa_timeout_ns())
-		return true;
 	/* A wq no longer listed is being unbound (iaa_accel_await_recovery()) */
 	if (accel->retiring)
 		return true;
@@ -278,6 +286,13 @@ static bool iaa_accel_reset_due(struct iaa_accel *accel)
 		if (percpu_ref_is_dying(&q->ref))
 			return true;
 	return false;
+}
+
+/* Whether the reset of step 2 is due; under iaa_fence_lock */
+static bool iaa_accel_reset_due(struct iaa_accel *accel)
+{
+	return ktime_get_ns() - accel->stop_ns >= iaa_timeout_ns() ||
+	       iaa_accel_unbinding(accel);
 }
 
 static void iaa_accel_recover_fn(struct work_struct *work)
@@ -289,7 +304,8 @@ static void iaa_accel_recover_fn(struct work_struct *work)
 	struct iaa_queue *q, *tmp;
 	unsigned long flags;
 	LIST_HEAD(unpin);
-	bool swept;
+	bool swept, owner = false;
+	u32 state;
 	int ret;
 
 	spin_lock_irqsave(&iaa_fence_lock, flags);
@@ -316,7 +332,36 @@ static void iaa_accel_recover_fn(struct work_struct *work)
 	ret = iaa_function_reset(pdev);
 
 	spin_lock_irqsave(&iaa_fence_lock, flags);
-	if (!ret) {
+	if (ret == -EBUSY && !iaa_accel_unbinding(accel)) {
+		/* The lock's holder may be done soon: try again */
+		accel->dma = IAA_DMA_STOPPED;
+		queue_delayed_work(iaa_poll_wq, &accel->recover,
+				   msecs_to_jiffies(IAA_RECOVER_POLL_MS));
+		spin_unlock_irqrestore(&iaa_fence_lock, flags);
+		return;
+	}
+	if (ret == -EBUSY) {
+		/*
+		 * A function reset under way by someone else while a wq of
+		 * ours is being unbound: 7.3's idxd resets a device whose
+		 * halt needs an FLR itself (pci_reset_function() from its
+		 * work item), and its reset_done unbinds our wqs, which wait
+		 * for this recovery. Waiting for the config space would never
+		 * end. That reset turns bus mastering off before the FLR (as
+		 * ours would) and restores the config space after it: the
+		 * device is left to it, bus mastering included.
+		 */
+		owner = true;
+		accel->dma = IAA_DMA_RESET;
+		/*
+		 * Its reset_done is what unbinds our wqs: the FLR is over, and
+		 * idxd's commands need interrupts (bus mastering), as in step 3
+		 */
+		state = iaa_device_state(idxd);
+		if (state == IDXD_DEVICE_STATE_DISABLED ||
+		    state == IDXD_DEVICE_STATE_HALT)
+			pci_set_master(pdev);
+	} else if (!ret) {
 		/* Step 3: it is disabled now; idxd's commands need interrupts */
 		pci_set_master(pdev);
 		accel->dma = IAA_DMA_RESET;
@@ -333,7 +378,11 @@ static void iaa_accel_recover_fn(struct work_struct *work)
 	wake_up_all(&iaa_recover_wait);
 
 	q = list_first_entry_or_null(&unpin, struct iaa_queue, pin_link);
-	if (q && !ret)
+	if (q && owner)
+		dev_crit(wq_confdev(q->wq),
+			 "%s is being reset by its owner (a function reset under way) while its wqs are unbound: the driver's own reset is not needed\n",
+			 dev_name(idxd_confdev(idxd)));
+	else if (q && !ret)
 		dev_crit(wq_confdev(q->wq),
 			 "%s reset (FLR), bus mastering on again: the device is disabled until its wqs are unbound, it is disabled and enabled again and they are bound again\n",
 			 dev_name(idxd_confdev(idxd)));
@@ -357,6 +406,7 @@ static void iaa_accel_stop(struct iaa_queue *q, struct iaa_req *r)
 	struct idxd_device *idxd = accel->idxd;
 	unsigned long flags;
 	bool off, first = false;
+	u32 state;
 
 	spin_lock_irqsave(&iaa_fence_lock, flags);
 	/* Another wq's fence may have stopped it meanwhile */
@@ -364,10 +414,22 @@ static void iaa_accel_stop(struct iaa_queue *q, struct iaa_req *r)
 		spin_unlock_irqrestore(&iaa_fence_lock, flags);
 		return;
 	}
-	if (iaa_device_state(idxd) == IDXD_DEVICE_STATE_HALT) {
+	state = iaa_device_state(idxd);
+	if (state == IDXD_DEVICE_STATE_HALT) {
 		spin_unlock_irqrestore(&iaa_fence_lock, flags);
 		dev_err(wq_confdev(q->wq),
 			"no drain after a timeout: device halted, it writes nothing until reset\n");
+		return;
+	}
+	/*
+	 * A disabled device has nothing in flight: it was reset (7.3's idxd
+	 * resets a device whose halt needs an FLR itself) or disabled, which
+	 * ends its work first
+	 */
+	if (state == IDXD_DEVICE_STATE_DISABLED) {
+		spin_unlock_irqrestore(&iaa_fence_lock, flags);
+		dev_err(wq_confdev(q->wq),
+			"no drain after a timeout: device disabled, it writes nothing until enabled again\n");
 		return;
 	}
 
