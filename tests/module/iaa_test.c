@@ -757,18 +757,14 @@ static void tfm_free(struct crypto_acomp *tfm)
 }
 
 /*
- * One compress or decompress. *dlen: capacity in, produced length out. Returns 0, the
+ * Issue @r, its sides set, and wait for it. *dlen: produced length out. Returns 0, the
  * implementation's errno, or ETIME_OURS when an asynchronous request did not complete in
  * timeout_ms (the request is then lost for good: the module is pinned, nothing is freed).
  */
-static int ireq_run(struct ireq *r, bool comp, struct scatterlist *src, unsigned int slen,
-		    struct scatterlist *dst, unsigned int *dlen)
+static int ireq_issue(struct ireq *r, bool comp, unsigned int *dlen)
 {
 	int ret;
 
-	if (atomic_read(&wedged))
-		return ETIME_OURS;
-	acomp_request_set_params(r->req, src, dst, slen, *dlen);
 	reinit_completion(&r->done);
 	r->err = -EINPROGRESS;
 	ret = comp ? crypto_acomp_compress(r->req) : crypto_acomp_decompress(r->req);
@@ -784,6 +780,20 @@ static int ireq_run(struct ireq *r, bool comp, struct scatterlist *src, unsigned
 	}
 	*dlen = r->req->dlen;
 	return ret;
+}
+
+/*
+ * One compress or decompress. *dlen: capacity in, produced length out. Returns 0, the
+ * implementation's errno, or ETIME_OURS when an asynchronous request did not complete in
+ * timeout_ms (the request is then lost for good: the module is pinned, nothing is freed).
+ */
+static int ireq_run(struct ireq *r, bool comp, struct scatterlist *src, unsigned int slen,
+		    struct scatterlist *dst, unsigned int *dlen)
+{
+	if (atomic_read(&wedged))
+		return ETIME_OURS;
+	acomp_request_set_params(r->req, src, dst, slen, *dlen);
+	return ireq_issue(r, comp, dlen);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1257,7 +1267,6 @@ static int virt_req(struct ireq *r, bool comp, int sk, const u8 *src, unsigned i
 		    int dk, u8 *dst, unsigned int *dlen)
 {
 	struct scatterlist ssg, dsg;
-	int ret;
 
 	if (atomic_read(&wedged))
 		return ETIME_OURS;
@@ -1277,21 +1286,7 @@ static int virt_req(struct ireq *r, bool comp, int sk, const u8 *src, unsigned i
 		sg_init_one(&dsg, dst, *dlen);
 		acomp_request_set_dst_sg(r->req, &dsg, *dlen);
 	}
-	reinit_completion(&r->done);
-	r->err = -EINPROGRESS;
-	ret = comp ? crypto_acomp_compress(r->req) : crypto_acomp_decompress(r->req);
-	if (ret == -EINPROGRESS || ret == -EBUSY) {
-		if (!wait_for_completion_timeout(&r->done, msecs_to_jiffies(timeout_ms))) {
-			if (atomic_inc_return(&wedged) == 1)
-				__module_get(THIS_MODULE);
-			pr_err("%s: # %s request not completed after %u ms; leaking it, module pinned\n",
-			       tag, comp ? "compress" : "decompress", timeout_ms);
-			return ETIME_OURS;
-		}
-		ret = r->err;
-	}
-	*dlen = r->req->dlen;
-	return ret;
+	return ireq_issue(r, comp, dlen);
 }
 
 /*
@@ -1439,7 +1434,8 @@ static int cross_alg2sw(struct itest *t, const struct cross_case *c)
 		 */
 		gtfm = crypto_alloc_acomp("deflate-scomp", 0, 0);
 		if (PTR_ERR(gtfm) == -ENOENT)
-			return skip(t, "no deflate-scomp; deflate-generic's 2 KB window is too small");
+			return skip(t,
+				    "no deflate-scomp; deflate-generic's 2 KB window is too small");
 		if (IS_ERR(gtfm))
 			return skip(t, "deflate-scomp: %s", ename(PTR_ERR(gtfm)));
 		gr = ireq_new(gtfm);
