@@ -28,17 +28,6 @@ modprobe af_alg 2>/dev/null
 modprobe ext4 2>/dev/null
 dmesg_mark
 iaa_ref0=$(cat /sys/module/iaa_crypto/refcnt)
-# unreclaimable slab and free memory (KiB), after dropping what can be dropped. Free pages held
-# in the per-CPU lists (/proc/zoneinfo's pagesets) are free too, though MemFree leaves them out:
-# 7.3 lets those lists hold tens of MiB on this VM, and a burst of requests fills them.
-memsnap() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	sleep 1
-	_pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
-	awk -v pcp="$_pcp" '$1 == "SUnreclaim:" { s = $2 } $1 == "MemFree:" { f = $2 }
-		END { print s, f + pcp * 4 }' /proc/meminfo
-}
 set -- $(memsnap)
 slab0=$1 free0=$2
 

@@ -138,6 +138,19 @@ hmp() {
 	/bin/hmp "$1"
 }
 
+# memsnap: unreclaimable slab and free memory (KiB), after dropping what can be dropped. Free
+# pages held in the per-CPU lists (/proc/zoneinfo's pagesets) are free too, though MemFree
+# leaves them out: 7.3 lets those lists hold tens of MiB on the VM, and a burst of requests
+# fills them (6.12's too, less).
+memsnap() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	_pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+	awk -v pcp="$_pcp" '$1 == "SUnreclaim:" { s = $2 } $1 == "MemFree:" { f = $2 }
+		END { print s, f + pcp * 4 }' /proc/meminfo
+}
+
 # --- zswap ------------------------------------------------------------------------------------
 # zswap_on COMPRESSOR: swap on /dev/vda, zswap enabled with COMPRESSOR
 zswap_on() {

@@ -109,13 +109,6 @@ cycle() {
 }
 kinds="wq-sysfs cpu dev-sysfs wq-accel cpu dev-accel"
 
-# unreclaimable slab and free memory (KiB), after dropping what can be dropped
-memsnap() {
-	sync
-	echo 3 >/proc/sys/vm/drop_caches
-	sleep 1
-	awk '$1 == "SUnreclaim:" { s = $2 } $1 == "MemFree:" { f = $2 } END { print s, f }' /proc/meminfo
-}
 # kmalloc caches' active objects: "name count" lines
 slabs() { awk '$1 ~ /^kmalloc-/ { print $1, $2 }' /proc/slabinfo 2>/dev/null | sort; }
 
