@@ -246,8 +246,7 @@ check-upstream-series:
 # --- the VM suites on Debian's 7.3 (tools/kline, tools/deb13) --------------------------------
 # Debian's 7.3 kernel (vmlinuz and modules from its packages, never installed) in the VM, our
 # modules built in a Debian 13 root by its gcc-14 (cached under $(B)/deb13 and $(B)/kline/7.3);
-# the suites that pass there (tools/kline: KLINE_SUITES). Needs root (debootstrap, chroot).
-# Not part of `make check`.
+# the suites of tests/suites-7.3, which make check runs too. Needs root (debootstrap, chroot).
 .PHONY: check-k73
 check-k73: progs
 	$(TOP)/tools/kline check 7.3

@@ -18,8 +18,8 @@ kdir_link_shared() {
 	done
 }
 
-# kdir_check STAGE DIR SLOWDOWN EXTRA_TEST [SUITE...]: the VM suites of tests/suites (or the
-# named ones) on the kernel of DIR, each with tools/vm/run --kernel DIR and B=DIR/B, its
+# kdir_check STAGE DIR SLOWDOWN EXTRA_TEST [SUITE...]: the VM suites of tests/suites (or of the
+# file $kdir_suites when set; or the named ones) on the kernel of DIR, each with tools/vm/run --kernel DIR and B=DIR/B, its
 # timeout times SLOWDOWN, and the guest test EXTRA_TEST (if not empty) after its own. Prints a
 # line per suite, "STAGE-NAME ... passed ... failed ... skipped", the failing cases under it,
 # and leaves the sums in kdir_passed, kdir_failed, kdir_skipped; the KTAP of each suite in
@@ -55,5 +55,5 @@ kdir_check() {
 		[ "$f" -eq 0 ] || grep -E '^ *not ok' "$k/$name.ktap" | head -n 10 | sed 's/^/    /'
 		kdir_passed=$((kdir_passed + p)) kdir_failed=$((kdir_failed + f))
 		kdir_skipped=$((kdir_skipped + s))
-	done <"$top/tests/suites"
+	done <"${kdir_suites:-$top/tests/suites}"
 }
