@@ -102,18 +102,28 @@ static u32 iaa_device_state(struct idxd_device *idxd)
 	return gensts.state;
 }
 
-/* Poll @desc's record until @deadline; sleep between checks if allowed */
+/*
+ * A pause between two checks of a wait that ends at @deadline: a sleep if
+ * allowed, else a microsecond's delay. Returns false once @deadline is past.
+ */
+static bool iaa_fence_pause(u64 deadline, bool may_sleep)
+{
+	if (ktime_get_ns() > deadline)
+		return false;
+	if (may_sleep)
+		usleep_range(10, 50);
+	else
+		udelay(1);
+	return true;
+}
+
+/* Poll @desc's record until @deadline */
 static bool iaa_fence_poll(struct idxd_desc *desc, u64 deadline,
 			   bool may_sleep)
 {
-	while (!READ_ONCE(desc->iax_completion->status)) {
-		if (ktime_get_ns() > deadline)
+	while (!READ_ONCE(desc->iax_completion->status))
+		if (!iaa_fence_pause(deadline, may_sleep))
 			return false;
-		if (may_sleep)
-			usleep_range(10, 50);
-		else
-			udelay(1);
-	}
 	return true;
 }
 
@@ -123,14 +133,9 @@ static struct iaa_slot *iaa_fence_slot_get(struct iaa_queue *q, u64 deadline,
 {
 	struct iaa_slot *slot;
 
-	while (!(slot = iaa_slot_get(q))) {
-		if (ktime_get_ns() > deadline)
+	while (!(slot = iaa_slot_get(q)))
+		if (!iaa_fence_pause(deadline, may_sleep))
 			return NULL;
-		if (may_sleep)
-			usleep_range(10, 50);
-		else
-			udelay(1);
-	}
 	return slot;
 }
 
