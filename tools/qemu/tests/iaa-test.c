@@ -35,6 +35,10 @@
 #define CMD             0xa0
 #define CMDSTS          0xa8
 #define SWERR           0xc0
+#define IAACAP          0x180
+
+/* IAACAP of version=0x200: the IAA 2.0 features the model performs */
+#define IAACAP_V2       0x0ull
 
 #define INTC_ERR        0x01
 #define INTC_CMD        0x02
@@ -431,17 +435,46 @@ static void test_caps(void)
     /* 32-bit halves of a 64-bit register */
     g_assert_cmphex(rd32(t, WQCAP + 4), ==, 0x001a0000);
     g_assert_cmphex(rd32(t, GENSTS), ==, 0);
+    /* IAA 1.0 has no IAACAP */
+    g_assert_cmphex(rd64(t, IAACAP), ==, 0);
     iaa_stop(t);
 
     t = iaa_start("num-wqs=16,num-engines=3,num-groups=2,total-wq-size=40,"
                   "version=0x200,event-log=off");
     g_assert_cmphex(rd32(t, VERSION), ==, 0x200);
+    g_assert_cmphex(rd64(t, IAACAP), ==, IAACAP_V2);
     g_assert_cmphex(rd64(t, GENCAP), ==, 0x80150004);
     g_assert_cmphex(rd64(t, WQCAP) & 0xffffff, ==, 0x100028);
     g_assert_cmphex(rd64(t, GRPCAP) & 0xff, ==, 2);
     g_assert_cmphex(rd64(t, ENGCAP), ==, 3);
     g_assert_cmpint(qpci_msix_table_size(t->dev), ==, 17);
     iaa_stop(t);
+}
+
+/* Only 0x100 and 0x200 are versions; anything else fails at realize. */
+static void test_version_refused(void)
+{
+    static const char *const bad[] = { "0x0", "0x101", "0x1ff", "0x300" };
+    const char *qemu = getenv("QTEST_QEMU_BINARY");
+
+    g_assert(qemu);
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        /* IAA_QTEST_ARGS: the firmware directories, as iaa_start() */
+        g_autofree char *cmd =
+            g_strdup_printf("%s -M q35 -accel qtest -nodefaults -display none "
+                            "-S %s -device intel-iaa,version=%s", qemu,
+                            getenv("IAA_QTEST_ARGS") ?: "", bad[i]);
+        g_auto(GStrv) argv = NULL;
+        g_autofree char *err = NULL;
+        int wstatus;
+
+        g_assert(g_shell_parse_argv(cmd, NULL, &argv, NULL));
+        g_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                              NULL, NULL, NULL, &err, &wstatus, NULL));
+        g_assert_true(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0);
+        g_assert_nonnull(strstr(err, "version must be 0x100 (IAA 1.0) or "
+                                "0x200 (IAA 2.0)"));
+    }
 }
 
 static void test_reset_polled(void)
@@ -1600,6 +1633,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     qtest_add_func("/iaa/identity", test_identity);
     qtest_add_func("/iaa/caps", test_caps);
+    qtest_add_func("/iaa/version-refused", test_version_refused);
     qtest_add_func("/iaa/reset-polled", test_reset_polled);
     qtest_add_func("/iaa/config-regs", test_config_regs);
     qtest_add_func("/iaa/commands", test_commands);

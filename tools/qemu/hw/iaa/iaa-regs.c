@@ -94,6 +94,32 @@ static uint64_t iaa_table_offset(IaaState *s, unsigned qword)
     return v;
 }
 
+/*
+ * IAACAP: zero on IAA 1.0, which has no such register. On IAA 2.0 a bit is
+ * set only for a feature the model performs, so software that keys on a bit
+ * never meets a behaviour the model lacks (README "IAA 2.0").
+ *
+ * dec_aecs_format_ver (bit 0) stays clear. QPL reads it as "generation 2
+ * minimum capabilities" (iaa_features_checks.hpp): format-2 decompress AECS,
+ * CRC64 record fields, CRC select with CRC64, a non-zero-size rule, the
+ * ignore-end-bits extension (decompression flags bit 14) and a "last
+ * descriptor bit" in the compression AECS at a position that is not public.
+ * The model has no decompress AECS and no CRC64 opcode, and the sixth item
+ * cannot be modelled at all; with the bit set QPL would send format-2 AECS
+ * and flag bit 14 that the model refuses. Clear, QPL and Linux take their
+ * IAA 1.0 paths for those, which the model runs.
+ */
+static uint64_t iaa_iaacap(IaaState *s)
+{
+    uint64_t v = 0;
+
+    if (s->version < IAA_VERSION_2) {
+        return 0;
+    }
+    v = FIELD_DP64(v, IAACAP, DEC_AECS_FORMAT_VER, 0);
+    return v;
+}
+
 static uint32_t iaa_cmdcap(void)
 {
     uint32_t v = 0;
@@ -345,7 +371,7 @@ static uint32_t iaa_reg_read(IaaState *s, hwaddr off)
     case A_EVLSTATUS:
         return iaa_half(s->evlstatus, off);
     case A_IAACAP:
-        return 0;
+        return iaa_half(iaa_iaacap(s), off);
     }
 
     switch (off) {
@@ -510,6 +536,11 @@ static void iaa_layout(IaaState *s)
 
 static bool iaa_check_props(IaaState *s, Error **errp)
 {
+    if (s->version != IAA_VERSION_1 && s->version != IAA_VERSION_2) {
+        error_setg(errp, "version must be 0x%x (IAA 1.0) or 0x%x (IAA 2.0), "
+                   "not 0x%x", IAA_VERSION_1, IAA_VERSION_2, s->version);
+        return false;
+    }
     if (s->num_wqs < 1 || s->num_wqs > IAA_MAX_WQS) {
         error_setg(errp, "num-wqs must be 1..%d", IAA_MAX_WQS);
         return false;

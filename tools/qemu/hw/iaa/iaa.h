@@ -27,6 +27,13 @@ OBJECT_DECLARE_SIMPLE_TYPE(IaaState, INTEL_IAA)
 #define IAA_PCI_DEVICE_ID       0x0cfe
 #define IAA_PCI_CLASS           0x0880      /* system peripheral, other */
 
+/*
+ * VERSION register values (Linux registers.h DEVICE_VERSION_1/2, accel-config
+ * ACCFG_DEVICE_VERSION_1/2): the only two the model takes.
+ */
+#define IAA_VERSION_1           0x100       /* IAA 1.0, Sapphire Rapids */
+#define IAA_VERSION_2           0x200       /* IAA 2.0, Granite Rapids */
+
 /* Limits of the capability properties (field widths of WQCAP/GRPCAP/ENGCAP). */
 #define IAA_MAX_WQS             255
 #define IAA_MAX_GROUPS          255
@@ -135,7 +142,22 @@ REG64(EVLSTATUS, 0xf0)
     FIELD(EVLSTATUS, HEAD, 0, 16)
     FIELD(EVLSTATUS, TAIL, 32, 16)
     FIELD(EVLSTATUS, INT_PENDING, 62, 1)
+/*
+ * IAACAP (IAA 2.0 only): the compression features beyond IAA 1.0. Bits as
+ * Linux 6.12 names them (drivers/dma/idxd/registers.h, union iaa_cap_reg);
+ * idxd reads the register when VERSION is 0x200 or more and shows it as
+ * sysfs iaa_cap. Only features the model performs are advertised.
+ */
 REG64(IAACAP, 0x180)
+    FIELD(IAACAP, DEC_AECS_FORMAT_VER, 0, 1)
+    FIELD(IAACAP, DROP_INIT_BITS, 1, 1)
+    FIELD(IAACAP, CHAINING, 2, 1)
+    FIELD(IAACAP, FORCE_ARRAY_OUTPUT_MOD, 3, 1)
+    FIELD(IAACAP, LOAD_PART_AECS, 4, 1)
+    FIELD(IAACAP, COMP_EARLY_ABORT, 5, 1)
+    FIELD(IAACAP, NESTED_COMP, 6, 1)
+    FIELD(IAACAP, DICTION_COMP, 7, 1)
+    FIELD(IAACAP, HEADER_GEN, 8, 1)
 #define IAA_SWERR_QWORDS        4
 /* GENCAP.EVL_SUPPORT: event-log entries of 32 << n bytes; IAA's are 128 */
 #define IAA_EVL_SUPPORT         2
@@ -493,7 +515,7 @@ struct IaaState {
     uint32_t num_engines;
     uint32_t num_groups;
     uint32_t total_wq_size;
-    uint32_t version;
+    uint32_t version;           /* IAA_VERSION_1 or IAA_VERSION_2 */
     uint8_t halt_reset_type;
     bool event_log;
     bool int_handles;           /* GENCAP.cmd_cap: handles can be revoked */
