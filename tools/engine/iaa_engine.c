@@ -465,7 +465,12 @@ out:
 	return end;
 }
 
-void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
+/*
+ * The compress itself, any number of accumulator bits: iaa_compress() checks
+ * them against the AECS accumulator's size, a generated header is not bound
+ * by it (it never sits in an AECS).
+ */
+static void compress_run(const struct iaa_comp_args *a, struct iaa_result *r)
 {
 	struct enc_tables t;
 	struct bitw w = {
@@ -479,12 +484,6 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 
 	memset(r, 0, sizeof(*r));
 	r->crc = iaa_crc32(a->crc_seed, src, n);
-	if (a->accum_bits > IAA_ACCUM_MAX_BITS) {
-		r->status = IAA_ST_ANALYTICS_ERROR;
-		r->error_code = IAA_ERR_AECS;
-		return;
-	}
-
 	build_enc_tables(&t, a->ll_sym, a->d_sym);
 
 	for (k = 0; k + 8 <= a->accum_bits; k += 8)
@@ -552,6 +551,18 @@ bad_code:
 	r->in_consumed = i;
 }
 
+void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
+{
+	if (a->accum_bits > IAA_ACCUM_MAX_BITS) {
+		memset(r, 0, sizeof(*r));
+		r->crc = iaa_crc32(a->crc_seed, a->src, a->src_len);
+		r->status = IAA_ST_ANALYTICS_ERROR;
+		r->error_code = IAA_ERR_AECS;
+		return;
+	}
+	compress_run(a, r);
+}
+
 void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
 			uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
 			struct iaa_result *r)
@@ -566,6 +577,268 @@ void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
 	lz_parse(&sink, true, src, src_len, &pos);
 	r->status = IAA_ST_SUCCESS;
 	r->in_consumed = pos;
+}
+
+/* ------------------------------------------------------------------------
+ * Header generation (IAA 2.0): a dynamic block from the input alone
+ *
+ * The hardware's table construction is not public, so this one is the
+ * model's own choice: the statistics pass (iaa_compress_stats(), the parse
+ * the compress makes) plus one EOB gives the counts; a Huffman tree built
+ * by merging the two lightest nodes (leaves before nodes on equal weight)
+ * gives the lengths; lengths past the limit (15 for literal/length and
+ * distance codes, 7 for the code-length code) are folded back with the
+ * length-count adjustment of ITU-T T.81 (JPEG) Annex K.3, which keeps the
+ * code complete; the shortest lengths go to the most frequent symbols.
+ * Every code has at least two symbols (a distance code for a parse without
+ * matches gets codes 0 and 1), so each is complete and any inflater takes it.
+ */
+
+#define CL_SYMS		19
+#define CL_MAX_LEN	7
+#define CODE_MAX_LEN	15
+#define TREE_MAX_DEPTH	IAA_LL_SYMS
+
+/* lengths for freq[0..n), none over limit; at least two freq[] non-zero */
+static void huff_lengths(const uint32_t *freq, unsigned int n, unsigned int limit,
+			 uint8_t *len)
+{
+	uint32_t w[2 * IAA_LL_SYMS];
+	uint16_t sym[IAA_LL_SYMS], parent[2 * IAA_LL_SYMS];
+	uint16_t depth[2 * IAA_LL_SYMS], count[TREE_MAX_DEPTH + 1];
+	unsigned int nl = 0, ql = 0, qn, nn, i, j, d, maxd = 0;
+
+	memset(len, 0, n);
+	/* the used symbols, lightest first, ties by symbol (insertion sort) */
+	for (i = 0; i < n; i++) {
+		if (!freq[i])
+			continue;
+		for (j = nl; j > 0 && freq[sym[j - 1]] > freq[i]; j--)
+			sym[j] = sym[j - 1];
+		sym[j] = i;
+		nl++;
+	}
+	if (nl < 2) {
+		if (nl)
+			len[sym[0]] = 1;
+		return;
+	}
+	for (i = 0; i < nl; i++)
+		w[i] = freq[sym[i]];
+	/* leaves 0..nl-1 in order, nodes nl.. in the order they are made */
+	qn = nl;
+	nn = nl;
+	for (i = 0; i < nl - 1; i++) {
+		unsigned int pick[2];
+
+		for (j = 0; j < 2; j++) {
+			if (ql < nl && (qn == nn || w[ql] <= w[qn]))
+				pick[j] = ql++;
+			else
+				pick[j] = qn++;
+		}
+		w[nn] = w[pick[0]] + w[pick[1]];
+		parent[pick[0]] = parent[pick[1]] = nn;
+		nn++;
+	}
+	/* the root is the last node; a node's parent comes after it */
+	depth[nn - 1] = 0;
+	for (i = nn - 1; i-- > 0;)
+		depth[i] = depth[parent[i]] + 1;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < nl; i++) {
+		count[depth[i]]++;
+		maxd = depth[i] > maxd ? depth[i] : maxd;
+	}
+	/*
+	 * T.81 K.3: two leaves at depth d > limit become one at d - 1, and a
+	 * leaf at the deepest level j < d - 1 that has one becomes a node with
+	 * two leaves at j + 1
+	 */
+	for (d = maxd; d > limit; d--) {
+		while (count[d]) {
+			j = d - 2;
+			while (!count[j])
+				j--;
+			count[d] -= 2;
+			count[d - 1]++;
+			count[j + 1] += 2;
+			count[j]--;
+		}
+	}
+	/* the longest lengths to the lightest symbols */
+	for (i = 0, d = limit; d > 0; d--)
+		for (j = 0; j < count[d]; j++)
+			len[sym[i++]] = d;
+}
+
+/* RFC 1951 3.2.2 canonical codes, as AECS entries (MSB-first code) */
+static void canonical_entries(const uint8_t *len, unsigned int n, uint32_t *entry)
+{
+	unsigned int count[CODE_MAX_LEN + 1] = { 0 }, next[CODE_MAX_LEN + 1];
+	unsigned int i, code = 0;
+
+	for (i = 0; i < n; i++)
+		count[len[i]]++;
+	count[0] = 0;
+	for (i = 1; i <= CODE_MAX_LEN; i++) {
+		code = (code + count[i - 1]) << 1;
+		next[i] = code;
+	}
+	for (i = 0; i < n; i++)
+		entry[i] = len[i] ? IAA_HUFF_ENTRY(next[len[i]]++, len[i]) : 0;
+}
+
+/* LSB-first bit writer into a byte array known to be large enough */
+struct hdrw {
+	uint8_t *p;
+	uint32_t bits;
+};
+
+static void hdr_put(struct hdrw *h, uint32_t v, unsigned int n)
+{
+	for (unsigned int k = 0; k < n; k++, h->bits++) {
+		if (!(h->bits & 7))
+			h->p[h->bits / 8] = 0;
+		h->p[h->bits / 8] |= ((v >> k) & 1) << (h->bits & 7);
+	}
+}
+
+/* a code-length token: symbol 0..18 and the value of its extra bits */
+struct cl_tok {
+	uint8_t sym;
+	uint8_t extra;
+};
+
+static const uint8_t cl_extra_bits[CL_SYMS] = {
+	[16] = 2, [17] = 3, [18] = 7,
+};
+
+/* run-length code lens[0..n) (RFC 1951 3.2.7); returns the token count */
+static unsigned int cl_tokens(const uint8_t *lens, unsigned int n, struct cl_tok *t)
+{
+	unsigned int i = 0, k = 0;
+
+	while (i < n) {
+		unsigned int v = lens[i], c = 1, r;
+
+		while (i + c < n && lens[i + c] == v)
+			c++;
+		i += c;
+		if (!v) {
+			while (c >= 11) {
+				r = c > 138 ? 138 : c;
+				t[k++] = (struct cl_tok){ 18, r - 11 };
+				c -= r;
+			}
+			if (c >= 3) {
+				t[k++] = (struct cl_tok){ 17, c - 3 };
+				c = 0;
+			}
+		} else {
+			t[k++] = (struct cl_tok){ v, 0 };
+			c--;
+			while (c >= 3) {
+				r = c > 6 ? 6 : c;
+				t[k++] = (struct cl_tok){ 16, r - 3 };
+				c -= r;
+			}
+		}
+		while (c--)
+			t[k++] = (struct cl_tok){ v, 0 };
+	}
+	return k;
+}
+
+void iaa_dynamic_block(const uint8_t *src, uint32_t src_len, bool final,
+		       struct iaa_dyn_block *b)
+{
+	uint32_t ll_hist[IAA_LL_SYMS], d_hist[IAA_D_SYMS], cl_freq[CL_SYMS] = { 0 };
+	uint8_t lens[IAA_LL_SYMS + IAA_D_SYMS], cl_len[CL_SYMS];
+	struct cl_tok tok[IAA_LL_SYMS + IAA_D_SYMS];
+	uint32_t cl_code[CL_SYMS];
+	unsigned int hlit, hdist, hclen, ntok, i, used;
+	struct hdrw h = { .p = b->hdr };
+	struct iaa_result r;
+
+	iaa_compress_stats(src, src_len, ll_hist, d_hist, &r);
+	ll_hist[256] = 1;
+	/*
+	 * a distance code of two symbols at least (a parse without matches
+	 * or with one distance code gets codes 0, then 1, of weight 1)
+	 */
+	for (i = 0, used = 0; i < IAA_D_SYMS; i++)
+		used += d_hist[i] != 0;
+	for (i = 0; used < 2; i++)
+		if (!d_hist[i]) {
+			d_hist[i] = 1;
+			used++;
+		}
+
+	huff_lengths(ll_hist, IAA_LL_SYMS, CODE_MAX_LEN, lens);
+	huff_lengths(d_hist, IAA_D_SYMS, CODE_MAX_LEN, lens + IAA_LL_SYMS);
+	canonical_entries(lens, IAA_LL_SYMS, b->ll_sym);
+	canonical_entries(lens + IAA_LL_SYMS, IAA_D_SYMS, b->d_sym);
+
+	for (hlit = IAA_LL_SYMS; !lens[hlit - 1]; hlit--)
+		;
+	for (hdist = IAA_D_SYMS; !lens[IAA_LL_SYMS + hdist - 1]; hdist--)
+		;
+	/*
+	 * one sequence of HLIT + HDIST lengths (runs may cross from one to
+	 * the other, RFC 1951 3.2.7)
+	 */
+	memmove(lens + hlit, lens + IAA_LL_SYMS, hdist);
+	ntok = cl_tokens(lens, hlit + hdist, tok);
+	for (i = 0; i < ntok; i++)
+		cl_freq[tok[i].sym]++;
+	for (i = 0, used = 0; i < CL_SYMS; i++)
+		used += cl_freq[i] != 0;
+	for (i = 0; used < 2; i++)
+		if (!cl_freq[i]) {
+			cl_freq[i] = 1;
+			used++;
+		}
+	huff_lengths(cl_freq, CL_SYMS, CL_MAX_LEN, cl_len);
+	canonical_entries(cl_len, CL_SYMS, cl_code);
+	for (hclen = CL_SYMS; hclen > 4 && !cl_len[cl_order[hclen - 1]]; hclen--)
+		;
+
+	hdr_put(&h, final, 1);
+	hdr_put(&h, 2, 2);			/* BTYPE 10: dynamic */
+	hdr_put(&h, hlit - 257, 5);
+	hdr_put(&h, hdist - 1, 5);
+	hdr_put(&h, hclen - 4, 4);
+	for (i = 0; i < hclen; i++)
+		hdr_put(&h, cl_len[cl_order[i]], 3);
+	for (i = 0; i < ntok; i++) {
+		uint32_t e = cl_code[tok[i].sym];
+
+		hdr_put(&h, bit_reverse(IAA_HUFF_CODE(e), IAA_HUFF_LEN(e)), IAA_HUFF_LEN(e));
+		hdr_put(&h, tok[i].extra, cl_extra_bits[tok[i].sym]);
+	}
+	b->hdr_bits = h.bits;
+}
+
+void iaa_compress_dynamic(const struct iaa_dyn_args *a, struct iaa_result *r)
+{
+	struct iaa_dyn_block b;
+	struct iaa_comp_args c = {
+		.src = a->src,
+		.src_len = a->src_len,
+		.dst = a->dst,
+		.dst_cap = a->dst_cap,
+		.ll_sym = b.ll_sym,
+		.d_sym = b.d_sym,
+		.accum = b.hdr,
+		.crc_seed = a->crc_seed,
+		.append_eob = true,
+		.flush_output = a->flush_output,
+	};
+
+	iaa_dynamic_block(a->src, a->src_len, a->final, &b);
+	c.accum_bits = b.hdr_bits;
+	compress_run(&c, r);
 }
 
 /* ------------------------------------------------------------------------

@@ -8,7 +8,8 @@
  * Plain C (gnu11), libc + zlib only, no QEMU types. All functions are
  * reentrant and thread-safe: there is no mutable global state and no heap
  * allocation. Everything lives on the stack; worst-case stack use is about
- * 27 KiB (iaa_compress), 25 KiB (iaa_compress_stats, iaa_decompress).
+ * 27 KiB (iaa_compress), 25 KiB (iaa_compress_stats, iaa_decompress),
+ * 29 KiB (iaa_compress_dynamic).
  */
 #ifndef IAA_ENGINE_H
 #define IAA_ENGINE_H
@@ -141,6 +142,50 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r);
 void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
 			uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
 			struct iaa_result *r);
+
+/*
+ * Header generation (IAA 2.0): Huffman tables and a dynamic block header
+ * made from src alone. The counts are those of iaa_compress_stats() plus
+ * one EOB; the table construction is the model's own (the hardware's is not
+ * public; iaa_engine.c says which). Every symbol of the parse and the EOB
+ * get a code, every code is complete and at most 15 bits (7 for the
+ * code-length code), so iaa_compress() with these tables and the header as
+ * accumulator emits exactly the counted symbols.
+ *
+ * hdr[] holds hdr_bits bits, LSB-first: BFINAL (= final), BTYPE 10, HLIT,
+ * HDIST, HCLEN, the code-length code and the run-length coded lengths.
+ */
+#define IAA_DYN_HDR_MAX_BYTES	288	/* 17 + 19 x 3 + 316 x 7 bits, rounded up */
+
+struct iaa_dyn_block {
+	uint32_t ll_sym[IAA_LL_SYMS];
+	uint32_t d_sym[IAA_D_SYMS];
+	uint8_t hdr[IAA_DYN_HDR_MAX_BYTES];
+	uint32_t hdr_bits;
+};
+
+void iaa_dynamic_block(const uint8_t *src, uint32_t src_len, bool final,
+		       struct iaa_dyn_block *b);
+
+/*
+ * One-pass header generation (compression flags HDR_GEN 3 and 2): one
+ * complete dynamic block, header (BFINAL = final), the body and its EOB, as
+ * iaa_compress() writes it from iaa_dynamic_block()'s tables; the header
+ * is not bound by the AECS accumulator's 2048 bits. flush_output, dst_cap,
+ * crc_seed and every field of r as for iaa_compress(). Any src_len: the
+ * 4 KiB limit of the mode is the device's to check.
+ */
+struct iaa_dyn_args {
+	const uint8_t *src;
+	uint32_t src_len;
+	uint8_t *dst;
+	uint32_t dst_cap;
+	uint32_t crc_seed;
+	bool final;
+	bool flush_output;
+};
+
+void iaa_compress_dynamic(const struct iaa_dyn_args *a, struct iaa_result *r);
 
 /*
  * Decompress (IAA opcode 0x42) a raw RFC 1951 stream: stored, fixed and
