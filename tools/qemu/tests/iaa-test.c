@@ -38,7 +38,7 @@
 #define IAACAP          0x180
 
 /* IAACAP of version=0x200: the IAA 2.0 features the model performs */
-#define IAACAP_V2       0x0ull
+#define IAACAP_V2       0x100ull         /* header_gen */
 
 #define INTC_ERR        0x01
 #define INTC_CMD        0x02
@@ -80,6 +80,7 @@ enum {
 #define C_STATS         0x001
 #define C_FLUSH         0x002
 #define C_EOB           0x004           /* END_PROC 1 */
+#define C_HDR_GEN(v)    ((v) << 12)     /* IAA 2.0 header generation */
 #define STATS_SIZE      1280
 #define STATS_LL        0               /* u32 ll[286], 2 reserved */
 #define STATS_D         288             /* u32 d[30], 2 reserved */
@@ -381,6 +382,20 @@ static Desc desc_stats(unsigned cr, uint32_t len, uint32_t cap)
     stq_le_p(d.b + 0x18, M_DST);
     stl_le_p(d.b + 0x20, len);
     stw_le_p(d.b + 0x26, C_STATS);
+    stl_le_p(d.b + 0x30, cap);
+    return d;
+}
+
+/* one-pass header generation of M_SRC into M_DST, as K-v13 17/22 sends it */
+static Desc desc_hdr_gen(unsigned cr, uint32_t len, uint32_t cap,
+                         uint16_t cflags)
+{
+    Desc d = desc(OP_COMPRESS, F_CRAV | F_RCR | F_CC, cr);
+
+    stq_le_p(d.b + 0x10, M_SRC);
+    stq_le_p(d.b + 0x18, M_DST);
+    stl_le_p(d.b + 0x20, len);
+    stw_le_p(d.b + 0x26, cflags);
     stl_le_p(d.b + 0x30, cap);
     return d;
 }
@@ -1077,6 +1092,130 @@ static void test_compress_stats(void)
  * Which EOB ends the job, what the record then says, IGNORE_END_BITS, and
  * what happens to the bits after a final block without STOP_ON_EOB.
  */
+/*
+ * One-pass header generation (IAA 2.0): one dynamic block from the input
+ * alone, no AECS; the device's own decompress reads it back. Refused on
+ * IAA 1.0 and outside the public form (README "IAA 2.0").
+ */
+static void test_hdr_gen(void)
+{
+    Iaa *t = iaa_start("version=0x200,comp-base-ns=0,comp-ns-per-kib=0,"
+                       "decomp-base-ns=0,decomp-ns-per-kib=0");
+    g_autofree uint8_t *src = g_malloc(4097);
+    g_autofree uint8_t *out = g_malloc(4096);
+    uint8_t rec[64], first;
+    uint32_t crc, size;
+    Desc d;
+
+    for (unsigned i = 0; i < 4097; i++) {
+        src[i] = "hello, accelerated world "[i % 25] ^ (i / 512);
+    }
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 4097);
+
+    /* final block (0x3006): BFINAL 1, BTYPE 10; decompresses to the input */
+    submit(t, 0, desc_hdr_gen(0, 4096, 8192, C_HDR_GEN(3) | C_EOB | C_FLUSH));
+    cr_read(t, 0, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x04), ==, 4096);
+    size = le32(rec + 0x18);
+    g_assert_cmpuint(size, >, 0);
+    g_assert_cmpuint(size, <, 4096 / 4);
+    crc = le32(rec + 0x20);
+    g_assert_cmphex(crc, ==, crc_ref(0xedb88320, src, 4096));
+    qtest_memread(t->qts, t->mem + M_DST, &first, 1);
+    g_assert_cmphex(first & 7, ==, 5);
+    submit(t, 0, desc_decompress(1, size, 4096, D_ONE_SHOT));
+    cr_read(t, 1, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 4096);
+    g_assert_cmphex(le32(rec + 0x20), ==, crc);
+    qtest_memread(t->qts, t->mem + M_DST2, out, 4096);
+    g_assert(!memcmp(out, src, 4096));
+
+    /* non-final block (0x2006): BFINAL 0, ends at its EOB */
+    submit(t, 0, desc_hdr_gen(2, 1000, 8192, C_HDR_GEN(2) | C_EOB | C_FLUSH));
+    cr_read(t, 2, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    size = le32(rec + 0x18);
+    qtest_memread(t->qts, t->mem + M_DST, &first, 1);
+    g_assert_cmphex(first & 7, ==, 4);
+    submit(t, 0, desc_decompress(3, size, 4096, D_ENABLE | D_FLUSH |
+                                 D_STOP_EOB | D_CHECK_EOB));
+    cr_read(t, 3, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 1000);
+    qtest_memread(t->qts, t->mem + M_DST2, out, 1000);
+    g_assert(!memcmp(out, src, 1000));
+
+    /* too small a dst: the compress overflow, nothing past max_dst_size */
+    qtest_memset(t->qts, t->mem + M_DST, 0xa5, 8192);
+    submit(t, 0, desc_hdr_gen(4, 4096, 64, C_HDR_GEN(3) | C_EOB | C_FLUSH));
+    cr_read(t, 4, rec);
+    g_assert_cmphex(rec[0], ==, 0x0a);
+    g_assert_cmphex(rec[1], ==, 0x19);
+    qtest_memread(t->qts, t->mem + M_DST + 64, &first, 1);
+    g_assert_cmphex(first, ==, 0xa5);
+
+    /* over 4 KiB: 0x32; an AECS read: 0x11 naming it */
+    submit(t, 0, desc_hdr_gen(5, 4097, 8192, C_HDR_GEN(3) | C_EOB | C_FLUSH));
+    g_assert_cmphex(cr_status(t, 5), ==, 0x32);
+    d = desc_hdr_gen(6, 4096, 8192, C_HDR_GEN(3) | C_EOB | C_FLUSH);
+    stl_le_p(d.b + 4, F_CRAV | F_RCR | F_CC | F_AECS);
+    d.b[7] = OP_COMPRESS;
+    stq_le_p(d.b + 0x28, M_AECS);
+    stl_le_p(d.b + 0x34, AECS_SIZE);
+    submit(t, 0, d);
+    cr_read(t, 6, rec);
+    g_assert_cmphex(rec[0], ==, 0x11);
+    g_assert_cmphex(le32(rec + 0x10), ==, F_AECS);
+    /* END_PROC other than 1, statistics mode beside it: 0x30 */
+    submit(t, 0, desc_hdr_gen(7, 4096, 8192, C_HDR_GEN(3) | C_FLUSH));
+    g_assert_cmphex(cr_status(t, 7), ==, 0x30);
+    submit(t, 0, desc_hdr_gen(8, 4096, 8192, C_HDR_GEN(3) | 0xc | C_FLUSH));
+    g_assert_cmphex(cr_status(t, 8), ==, 0x30);
+    submit(t, 0, desc_hdr_gen(9, 4096, 8192, C_HDR_GEN(3) | C_EOB | C_STATS));
+    g_assert_cmphex(cr_status(t, 9), ==, 0x30);
+    /* the other HDR_GEN values, on an ordinary compress with its AECS */
+    aecs_fixed(t);
+    for (unsigned v = 1; v < 8; v++) {
+        if (v == 2 || v == 3) {
+            continue;
+        }
+        d = desc_compress(10 + v, 4096, 8192);
+        stw_le_p(d.b + 0x26, C_HDR_GEN(v) | C_EOB | C_FLUSH);
+        submit(t, 0, d);
+        g_assert_cmphex(cr_status(t, 10 + v), ==, 0x30);
+    }
+    iaa_stop(t);
+
+    /* IAA 1.0: the same descriptor is a compression flag it does not take */
+    t = iaa_start("comp-base-ns=0,comp-ns-per-kib=0");
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 4096);
+    submit(t, 0, desc_hdr_gen(0, 4096, 8192, C_HDR_GEN(3) | C_EOB | C_FLUSH));
+    cr_read(t, 0, rec);
+    g_assert_cmphex(rec[0], ==, 0x30);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+    submit(t, 0, desc_hdr_gen(1, 4096, 8192, C_HDR_GEN(2) | C_EOB | C_FLUSH));
+    g_assert_cmphex(cr_status(t, 1), ==, 0x30);
+    iaa_stop(t);
+
+    /* latency: a statistics pass and a compress, twice a compress's */
+    t = iaa_start("version=0x200,comp-base-ns=500,comp-ns-per-kib=100");
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 1024);
+    submit(t, 0, desc_hdr_gen(0, 1024, 8192, C_HDR_GEN(3) | C_EOB | C_FLUSH));
+    qtest_clock_step(t->qts, 1199);
+    g_assert_cmphex(cr_status(t, 0), ==, 0);
+    qtest_clock_step(t->qts, 1);
+    g_assert_cmphex(cr_status(t, 0), ==, 0x01);
+    iaa_stop(t);
+}
+
 static void test_decompress_flags(void)
 {
     static const uint8_t stored[] = { 0x00, 5, 0, 0xfa, 0xff,
@@ -1640,6 +1779,7 @@ int main(int argc, char **argv)
     qtest_add_func("/iaa/desc-basic", test_desc_basic);
     qtest_add_func("/iaa/compress", test_compress);
     qtest_add_func("/iaa/compress-stats", test_compress_stats);
+    qtest_add_func("/iaa/hdr-gen", test_hdr_gen);
     qtest_add_func("/iaa/decompress-flags", test_decompress_flags);
     qtest_add_func("/iaa/portal", test_portal);
     qtest_add_func("/iaa/timing", test_timing);

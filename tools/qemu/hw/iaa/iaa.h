@@ -396,6 +396,18 @@ enum {
 #define IAA_COMP_GEN_LITS           (1u << 4)   /* not modelled */
 #define IAA_COMP_BE                 (1u << 5)   /* not modelled */
 #define IAA_COMP_VALID              (IAA_COMP_FLUSH_OUTPUT | IAA_COMP_END_PROC)
+/*
+ * IAA 2.0 (QPL ADCF_LOAD_DICT, ADCF_ENABLE_HDR_GEN): bits 11:10 load a
+ * dictionary, bits 14:12 generate the Huffman tables and block header.
+ */
+#define IAA_COMP_LOAD_DICT_SHIFT    10
+#define IAA_COMP_LOAD_DICT          (3u << IAA_COMP_LOAD_DICT_SHIFT)
+#define IAA_COMP_HDR_GEN_SHIFT      12
+#define IAA_COMP_HDR_GEN            (7u << IAA_COMP_HDR_GEN_SHIFT)
+#define IAA_HDR_GEN_ONE_PASS        2           /* one block, BFINAL clear */
+#define IAA_HDR_GEN_ONE_PASS_FINAL  3           /* one block, BFINAL set */
+/* input limit of one-pass header generation (K-v13 17/22, QPL deflate) */
+#define IAA_HDR_GEN_MAX_SRC         4096
 
 /*
  * Statistics mode output (compress with IAA_COMP_STATS_MODE alone), written
