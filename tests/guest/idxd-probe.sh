@@ -2,7 +2,7 @@
 # and groups, the IAA default configuration is in place, accel-config lists the devices, and
 # Debian's upstream iaa_crypto binds the default wqs.
 . /tests/lib.sh
-plan 7
+plan 8
 npci=$(iaa_pci_count)
 note "IAA PCI functions: $npci"
 [ "$npci" -ge 1 ] && ok "virtual IAA devices on the PCI bus ($npci)" || not_ok "virtual IAA devices on the PCI bus"
@@ -35,6 +35,22 @@ for d in $devs; do
 done
 [ -z "$bad" ] && ok "default configuration: wq0 dedicated iaa_crypto/crypto size 128 prio 10" ||
 	not_ok "default configuration:$bad"
+
+# IAA 2.0 (-device intel-iaa,version=0x200): 6.12 idxd reads IAACAP and shows it as iaa_cap
+# (header_gen, bit 8); on IAA 1.0 the attribute is hidden (sysfs.c, iaa_cap visibility)
+bad= seen=
+for d in $devs; do
+	p=/sys/bus/dsa/devices/$d
+	v=$(cat $p/version)
+	seen="$seen $d:$v"
+	case $v in
+	0x100) [ ! -e $p/iaa_cap ] || bad="$bad $d:iaa_cap on 1.0" ;;
+	0x200) [ "$(cat $p/iaa_cap 2>&1)" = 0x100 ] || bad="$bad $d:iaa_cap=$(cat $p/iaa_cap 2>&1)" ;;
+	*) bad="$bad $d:version=$v" ;;
+	esac
+done
+[ -z "$bad" ] && ok "version and iaa_cap of each device:$seen" ||
+	not_ok "version and iaa_cap of each device:$bad"
 
 list=$(accel-config list -i 2>&1)
 bad=
