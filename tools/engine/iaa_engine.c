@@ -841,6 +841,34 @@ void iaa_compress_dynamic(const struct iaa_dyn_args *a, struct iaa_result *r)
 	compress_run(&c, r);
 }
 
+void iaa_hdr_gen_aecs(const uint8_t *src, uint32_t src_len, bool final,
+		      struct iaa_hdr_gen_state *st, struct iaa_result *r)
+{
+	struct iaa_dyn_block b;
+	uint32_t k;
+
+	memset(r, 0, sizeof(*r));
+	r->crc = iaa_crc32(st->crc_seed, src, src_len);
+	iaa_dynamic_block(src, src_len, final, &b);
+	if (st->accum_bits > IAA_ACCUM_MAX_BITS ||
+	    b.hdr_bits > IAA_ACCUM_MAX_BITS - st->accum_bits) {
+		r->status = IAA_ST_ANALYTICS_ERROR;
+		r->error_code = IAA_ERR_AECS;
+		return;
+	}
+	memcpy(st->ll_sym, b.ll_sym, sizeof(b.ll_sym));
+	memcpy(st->d_sym, b.d_sym, sizeof(b.d_sym));
+	/* the header after the bits already there, LSB-first */
+	for (k = 0; k < b.hdr_bits; k++, st->accum_bits++) {
+		uint8_t *p = &st->accum[st->accum_bits / 8];
+		unsigned int bit = st->accum_bits & 7;
+
+		*p = (*p & ((1u << bit) - 1)) | ((b.hdr[k / 8] >> (k & 7)) & 1) << bit;
+	}
+	r->status = IAA_ST_SUCCESS;
+	r->in_consumed = src_len;
+}
+
 /* ------------------------------------------------------------------------
  * Decompression
  */

@@ -188,6 +188,31 @@ struct iaa_dyn_args {
 void iaa_compress_dynamic(const struct iaa_dyn_args *a, struct iaa_result *r);
 
 /*
+ * First pass of two-pass header generation (compression flags HDR_GEN 7 and
+ * 6 with the compression-2 flag WRITE_AECS_HT): the tables and header of
+ * iaa_dynamic_block() go into a compress AECS, for an ordinary compress of
+ * the same input to read. ll_sym/d_sym are replaced; the header is appended
+ * to the accum_bits bits already in accum[] (bits past them are
+ * overwritten, the ones before kept); crc_seed is left alone, so the second
+ * pass checksums the input from the same seed.
+ *
+ * r: success, in_consumed = src_len, crc = iaa_crc32(crc_seed, src,
+ * src_len), out_size 0. IAA_ERR_AECS (IAA_ST_ANALYTICS_ERROR), nothing
+ * changed, when accum_bits + the header would pass the accumulator's 2048
+ * bits.
+ */
+struct iaa_hdr_gen_state {
+	uint32_t ll_sym[IAA_LL_SYMS];
+	uint32_t d_sym[IAA_D_SYMS];
+	uint8_t accum[IAA_ACCUM_MAX_BITS / 8];
+	uint32_t accum_bits;
+	uint32_t crc_seed;
+};
+
+void iaa_hdr_gen_aecs(const uint8_t *src, uint32_t src_len, bool final,
+		      struct iaa_hdr_gen_state *st, struct iaa_result *r);
+
+/*
  * Decompress (IAA opcode 0x42) a raw RFC 1951 stream: stored, fixed and
  * dynamic blocks, any number of them. The history is 4 KiB as in the
  * hardware: a distance > 4096 is IAA_ERR_BAD_DIST even if more output has

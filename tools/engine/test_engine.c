@@ -2678,6 +2678,97 @@ static void t_dynamic_ratio(void)
 	free(dst);
 }
 
+/*
+ * Two-pass header generation: the first pass puts the tables and header
+ * into an AECS, an ordinary compress reading it writes the block. With an
+ * empty accumulator the block is byte for byte the one-pass block; after a
+ * block already in the accumulator (an empty non-final fixed block) the
+ * stream inflates to the input; any size (the two-pass form has no 4 KiB
+ * limit); a header that does not fit the accumulator is refused.
+ */
+static void t_compress_two_pass(void)
+{
+	uint32_t cap = 65536 + 65536 / 8 + 512;
+	uint8_t *dst = xmalloc(cap), *one = xmalloc(cap), *out = xmalloc(65536 + 1);
+	size_t i, n1 = 0, n2 = 0;
+
+	for (i = 0; i < corpus.n; i += 7) {
+		const struct buf *bf = &corpus.b[i];
+		bool prefix = (i / 7) & 1;
+		struct iaa_hdr_gen_state st;
+		struct iaa_result r1, r2, ro;
+		size_t zl, zin;
+		int zr;
+
+		memset(&st, 0xee, sizeof(st));
+		st.accum_bits = 0;
+		st.crc_seed = 0;
+		if (prefix) {
+			/* BFINAL 0, BTYPE 01, EOB (seven 0 bits): 10 bits */
+			st.accum[0] = 0x2;
+			st.accum[1] = 0;
+			st.accum_bits = 10;
+		}
+		iaa_hdr_gen_aecs(bf->p, bf->n, true, &st, &r1);
+		CHECK(r1.status == IAA_ST_SUCCESS && r1.in_consumed == bf->n &&
+		      r1.out_size == 0 && r1.crc == (uint32_t)crc32(0, bf->p, bf->n),
+		      "buffer %zu (%u B): first pass %#x/%#x", i, bf->n, r1.status, r1.error_code);
+		if (r1.status != IAA_ST_SUCCESS)
+			continue;
+		{
+			struct iaa_comp_args a = {
+				.src = bf->p, .src_len = bf->n, .dst = dst, .dst_cap = cap,
+				.ll_sym = st.ll_sym, .d_sym = st.d_sym,
+				.accum = st.accum, .accum_bits = st.accum_bits,
+				.crc_seed = st.crc_seed, .append_eob = true, .flush_output = true,
+			};
+
+			iaa_compress(&a, &r2);
+		}
+		CHECK(r2.status == IAA_ST_SUCCESS && r2.crc == r1.crc,
+		      "buffer %zu (%u B): second pass %#x/%#x", i, bf->n, r2.status,
+		      r2.error_code);
+		if (r2.status != IAA_ST_SUCCESS)
+			continue;
+		zr = zinflate(dst, r2.out_size, out, (size_t)bf->n + 1, &zl, &zin);
+		CHECK(zr == Z_STREAM_END && zl == bf->n && !memcmp(out, bf->p, bf->n) &&
+		      zin == r2.out_size,
+		      "buffer %zu (%u B, prefix %d): zlib inflate %d, %zu bytes", i, bf->n,
+		      prefix, zr, zl);
+		if (!prefix && bf->n <= PAGE) {
+			struct iaa_dyn_args a = {
+				.src = bf->p, .src_len = bf->n, .dst = one, .dst_cap = cap,
+				.final = true, .flush_output = true,
+			};
+
+			iaa_compress_dynamic(&a, &ro);
+			CHECK(ro.status == IAA_ST_SUCCESS && ro.out_size == r2.out_size &&
+			      !memcmp(one, dst, r2.out_size),
+			      "buffer %zu (%u B): two passes differ from one", i, bf->n);
+			n1++;
+		}
+		n2++;
+	}
+	/* no room in the accumulator: refused, nothing changed */
+	{
+		struct iaa_hdr_gen_state st = { .accum_bits = IAA_ACCUM_MAX_BITS - 8 };
+		struct iaa_hdr_gen_state was;
+		struct iaa_result r;
+
+		memset(st.accum, 0x5a, sizeof(st.accum));
+		was = st;
+		iaa_hdr_gen_aecs(corpus.real, PAGE, true, &st, &r);
+		CHECK(r.status == IAA_ST_ANALYTICS_ERROR && r.error_code == IAA_ERR_AECS &&
+		      !memcmp(&st, &was, sizeof(st)),
+		      "full accumulator: %#x/%#x", r.status, r.error_code);
+	}
+	DIAG("two-pass blocks: %zu buffers (1 B..64 KiB) inflate, %zu equal to the one-pass block",
+	     n2, n1);
+	free(dst);
+	free(one);
+	free(out);
+}
+
 static const struct ktap_case cases[] = {
 	{ "crc32_matches_zlib", t_crc32 },
 	{ "fixed_tables_match_driver", t_fixed_tables },
@@ -2704,6 +2795,7 @@ static const struct ktap_case cases[] = {
 	{ "ratio_vs_zlib1_real_pages", t_ratio },
 	{ "compress_dynamic_one_pass_inflates", t_compress_dynamic },
 	{ "compress_dynamic_ratio_vs_zlib1", t_dynamic_ratio },
+	{ "compress_dynamic_two_pass_aecs", t_compress_two_pass },
 	{ "window_2k_inflater_by_pages", t_window_2k },
 	{ "sanitizer_build", ktap_sanitizers },
 };
