@@ -58,6 +58,7 @@ enum {
 #define F_RCI           (1u << 4)
 #define F_CC            (1u << 8)
 #define F_AECS          (1u << 16)
+#define F_WR_AECS       (1u << 18)      /* write src2 as AECS, always */
 #define F_CRC32C        (1u << 21)
 #define OP_NOOP         0x00
 #define OP_DRAIN        0x02
@@ -397,6 +398,25 @@ static Desc desc_hdr_gen(unsigned cr, uint32_t len, uint32_t cap,
     stl_le_p(d.b + 0x20, len);
     stw_le_p(d.b + 0x26, cflags);
     stl_le_p(d.b + 0x30, cap);
+    return d;
+}
+
+/*
+ * First of two header-gen passes over M_SRC, as QPL sends it: no dst, the
+ * AECS at M_AECS written (and read when @rd), compression-2 flags bit 1
+ */
+static Desc desc_hdr_gen_aecs(unsigned cr, uint32_t len, uint16_t cflags,
+                              bool rd)
+{
+    Desc d = desc(OP_COMPRESS, F_CRAV | F_RCR | F_CC | F_WR_AECS |
+                  (rd ? F_AECS : 0), cr);
+
+    stq_le_p(d.b + 0x10, M_SRC);
+    stl_le_p(d.b + 0x20, len);
+    stw_le_p(d.b + 0x26, cflags);
+    stq_le_p(d.b + 0x28, M_AECS);
+    stl_le_p(d.b + 0x34, AECS_SIZE);
+    stl_le_p(d.b + 0x38, 0x2);
     return d;
 }
 
@@ -1179,7 +1199,7 @@ static void test_hdr_gen(void)
     g_assert_cmphex(cr_status(t, 9), ==, 0x30);
     /* the other HDR_GEN values, on an ordinary compress with its AECS */
     aecs_fixed(t);
-    for (unsigned v = 1; v < 8; v++) {
+    for (unsigned v = 1; v < 6; v++) {
         if (v == 2 || v == 3) {
             continue;
         }
@@ -1210,6 +1230,151 @@ static void test_hdr_gen(void)
     qtest_memwrite(t->qts, t->mem + M_SRC, src, 1024);
     submit(t, 0, desc_hdr_gen(0, 1024, 8192, C_HDR_GEN(3) | C_EOB | C_FLUSH));
     qtest_clock_step(t->qts, 1199);
+    g_assert_cmphex(cr_status(t, 0), ==, 0);
+    qtest_clock_step(t->qts, 1);
+    g_assert_cmphex(cr_status(t, 0), ==, 0x01);
+    iaa_stop(t);
+}
+
+/*
+ * Two-pass header generation (IAA 2.0): the first pass writes the tables
+ * and the header into the AECS, an ordinary compress reading it writes the
+ * block; no 4 KiB limit. Refused on IAA 1.0 and outside the public form.
+ */
+static void test_hdr_gen_two_pass(void)
+{
+    Iaa *t = iaa_start("version=0x200,comp-base-ns=0,comp-ns-per-kib=0,"
+                       "decomp-base-ns=0,decomp-ns-per-kib=0");
+    g_autofree uint8_t *src = g_malloc(16384);
+    g_autofree uint8_t *out = g_malloc(16384);
+    g_autofree uint8_t *one = g_malloc(4096);
+    uint8_t rec[64], aecs[AECS_SIZE], first;
+    uint32_t crc, size;
+    Desc d;
+
+    for (unsigned i = 0; i < 16384; i++) {
+        src[i] = "hello, accelerated world "[i % 25] ^ (i / 512);
+    }
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 16384);
+
+    /* pass 1 over 16 KiB: nothing to dst, the AECS holds tables + header */
+    qtest_memset(t->qts, t->mem + M_AECS, 0xa5, AECS_SIZE);
+    qtest_memset(t->qts, t->mem + M_DST, 0xa5, 64);
+    submit(t, 0, desc_hdr_gen_aecs(0, 16384, C_HDR_GEN(7) | C_EOB | C_FLUSH,
+                                   false));
+    cr_read(t, 0, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+    g_assert_cmpuint(le32(rec + 0x04), ==, 16384);
+    crc = le32(rec + 0x20);
+    g_assert_cmphex(crc, ==, crc_ref(0xedb88320, src, 16384));
+    qtest_memread(t->qts, t->mem + M_DST, &first, 1);
+    g_assert_cmphex(first, ==, 0xa5);
+    qtest_memread(t->qts, t->mem + M_AECS, aecs, AECS_SIZE);
+    g_assert_cmphex(le32(aecs), ==, 0);                 /* seed: none read */
+    g_assert_cmpuint(le32(aecs + 0x1c), >, 3);
+    g_assert_cmpuint(le32(aecs + 0x1c), <=, 2048);
+    g_assert_cmphex(aecs[0x20] & 7, ==, 5);             /* BFINAL, dynamic */
+    g_assert_cmphex(le32(aecs + 0x120 + 4 * 256) >> 15, !=, 0);  /* EOB */
+
+    /* pass 2: an ordinary compress reading it; the device reads it back */
+    submit(t, 0, desc_compress(1, 16384, 16384));
+    cr_read(t, 1, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmphex(le32(rec + 0x20), ==, crc);
+    size = le32(rec + 0x18);
+    g_assert_cmpuint(size, <, 16384 / 4);
+    submit(t, 0, desc_decompress(2, size, 16384, D_ONE_SHOT));
+    cr_read(t, 2, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmpuint(le32(rec + 0x18), ==, 16384);
+    qtest_memread(t->qts, t->mem + M_DST2, out, 16384);
+    g_assert(!memcmp(out, src, 16384));
+
+    /* on 4 KiB the two passes write the one-pass block, byte for byte */
+    submit(t, 0, desc_hdr_gen_aecs(3, 4096, C_HDR_GEN(7) | C_EOB | C_FLUSH,
+                                   false));
+    g_assert_cmphex(cr_status(t, 3), ==, 0x01);
+    submit(t, 0, desc_compress(4, 4096, 8192));
+    cr_read(t, 4, rec);
+    size = le32(rec + 0x18);
+    qtest_memread(t->qts, t->mem + M_DST, out, size);
+    submit(t, 0, desc_hdr_gen(5, 4096, 8192, C_HDR_GEN(3) | C_EOB | C_FLUSH));
+    cr_read(t, 5, rec);
+    g_assert_cmpuint(le32(rec + 0x18), ==, size);
+    qtest_memread(t->qts, t->mem + M_DST, one, size);
+    g_assert(!memcmp(out, one, size));
+
+    /*
+     * non-final, after bits already in the accumulator (read with
+     * RD_SRC2_AECS): BFINAL 0 of the new block follows them, seed kept
+     */
+    memset(aecs, 0, sizeof(aecs));
+    stl_le_p(aecs, 0x12345678);
+    aecs[0x20] = 0x2;                   /* BFINAL 0, BTYPE 01, then EOB */
+    stl_le_p(aecs + 0x1c, 10);
+    qtest_memwrite(t->qts, t->mem + M_AECS, aecs, AECS_SIZE);
+    submit(t, 0, desc_hdr_gen_aecs(6, 1000, C_HDR_GEN(6) | C_EOB, true));
+    cr_read(t, 6, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    g_assert_cmphex(le32(rec + 0x20), !=, crc_ref(0xedb88320, src, 1000));
+    qtest_memread(t->qts, t->mem + M_AECS, aecs, AECS_SIZE);
+    g_assert_cmphex(le32(aecs), ==, 0x12345678);
+    g_assert_cmphex(aecs[0x20], ==, 0x2);
+    g_assert_cmphex(aecs[0x21] & 0x1c, ==, 0x10);       /* bits 10-12: 0,01 */
+
+    /* the public form only */
+    d = desc_hdr_gen_aecs(7, 1000, C_HDR_GEN(7) | C_EOB | C_FLUSH, false);
+    stl_le_p(d.b + 4, F_CRAV | F_RCR | F_CC);
+    d.b[7] = OP_COMPRESS;
+    submit(t, 0, d);
+    cr_read(t, 7, rec);
+    g_assert_cmphex(rec[0], ==, 0x11);
+    g_assert_cmphex(le32(rec + 0x10), ==, F_WR_AECS);
+    d = desc_hdr_gen_aecs(8, 1000, C_HDR_GEN(7) | C_EOB | C_FLUSH, false);
+    stl_le_p(d.b + 0x38, 0);
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 8), ==, 0x30);
+    d = desc_hdr_gen_aecs(9, 1000, C_HDR_GEN(7) | C_EOB | C_FLUSH, false);
+    stl_le_p(d.b + 0x38, 0x3);
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 9), ==, 0x30);
+    submit(t, 0, desc_hdr_gen_aecs(10, 1000, C_HDR_GEN(7) | C_FLUSH, false));
+    g_assert_cmphex(cr_status(t, 10), ==, 0x30);
+    d = desc_hdr_gen_aecs(11, 1000, C_HDR_GEN(7) | C_EOB | C_FLUSH, false);
+    stl_le_p(d.b + 0x34, AECS_SIZE - 32);
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 11), ==, 0x13);
+    /* a full accumulator: no room for the header */
+    memset(aecs, 0, sizeof(aecs));
+    stl_le_p(aecs + 0x1c, 2040);
+    qtest_memwrite(t->qts, t->mem + M_AECS, aecs, AECS_SIZE);
+    submit(t, 0, desc_hdr_gen_aecs(12, 1000, C_HDR_GEN(7) | C_EOB, true));
+    cr_read(t, 12, rec);
+    g_assert_cmphex(rec[0], ==, 0x0a);
+    g_assert_cmphex(rec[1], ==, 0x16);
+    iaa_stop(t);
+
+    /* IAA 1.0: a compression flag it does not take */
+    t = iaa_start("comp-base-ns=0,comp-ns-per-kib=0");
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 4096);
+    submit(t, 0, desc_hdr_gen_aecs(0, 4096, C_HDR_GEN(7) | C_EOB | C_FLUSH,
+                                   false));
+    g_assert_cmphex(cr_status(t, 0), ==, 0x30);
+    iaa_stop(t);
+
+    /* latency of the first pass: a statistics pass, a compress's */
+    t = iaa_start("version=0x200,comp-base-ns=500,comp-ns-per-kib=100");
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, src, 1024);
+    submit(t, 0, desc_hdr_gen_aecs(0, 1024, C_HDR_GEN(7) | C_EOB | C_FLUSH,
+                                   false));
+    qtest_clock_step(t->qts, 599);
     g_assert_cmphex(cr_status(t, 0), ==, 0);
     qtest_clock_step(t->qts, 1);
     g_assert_cmphex(cr_status(t, 0), ==, 0x01);
@@ -1780,6 +1945,7 @@ int main(int argc, char **argv)
     qtest_add_func("/iaa/compress", test_compress);
     qtest_add_func("/iaa/compress-stats", test_compress_stats);
     qtest_add_func("/iaa/hdr-gen", test_hdr_gen);
+    qtest_add_func("/iaa/hdr-gen-two-pass", test_hdr_gen_two_pass);
     qtest_add_func("/iaa/decompress-flags", test_decompress_flags);
     qtest_add_func("/iaa/portal", test_portal);
     qtest_add_func("/iaa/timing", test_timing);

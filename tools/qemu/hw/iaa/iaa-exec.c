@@ -176,6 +176,20 @@ static bool iaa_hdr_gen_one_pass(unsigned hdr_gen)
            hdr_gen == IAA_HDR_GEN_ONE_PASS_FINAL;
 }
 
+static bool iaa_hdr_gen_two_pass(unsigned hdr_gen)
+{
+    return hdr_gen == IAA_HDR_GEN_TWO_PASS ||
+           hdr_gen == IAA_HDR_GEN_TWO_PASS_FINAL;
+}
+
+/* a compress descriptor asking for the first of two header-gen passes */
+static bool iaa_desc_two_pass(const uint8_t *d)
+{
+    return iaa_desc_opcode(d) == IAA_OP_COMPRESS &&
+           iaa_hdr_gen_two_pass(iaa_comp_hdr_gen(iaa_ldw(d,
+                                                         IAA_DESC_OP_FLAGS)));
+}
+
 /* a compress descriptor asking for one-pass header generation */
 static bool iaa_desc_one_pass(const uint8_t *d)
 {
@@ -258,6 +272,92 @@ static void iaa_op_compress_hdr_gen(IaaState *s, unsigned wq, const uint8_t *d,
     }
 }
 
+/*
+ * First pass of two-pass header generation (IAA 2.0, IAACAP.header_gen;
+ * HDR_GEN 7 or 6 with "Compression 2 flags" bit 1): the device builds
+ * Huffman tables for src1 and writes them, with the block header (BFINAL
+ * set for 7) appended to the output accumulator, into the AECS at src2;
+ * nothing goes to dst. The second pass is an ordinary compress reading
+ * that AECS. What QPL's hw_iaa_descriptor_init_statistic_collector_with_
+ * header_gen sends: dst and max_dst_size 0, WR_SRC2_AECS_COMP, RD_SRC2_AECS
+ * unless it is the first job, END_PROC 1. The AECS written is the one read
+ * (or zeros without RD_SRC2_AECS) with ll_sym, d_sym, the accumulator and
+ * its bit count replaced; the CRC seed stays, so the second pass checksums
+ * the input from it (inferred: QPL skips its software table build and
+ * nothing else, README "IAA 2.0"). Harder readings where sources are
+ * silent: WR_SRC2_AECS_COMP missing is 0x11 naming it; compression-2 flags
+ * other than exactly bit 1, END_PROC other than 1, or other compression
+ * flags are 0x30; the AECS toggle (bit 22) is not modelled (0x11); a
+ * header that does not fit the accumulator is 0x0a with error 0x16.
+ */
+static void iaa_op_compress_hdr_gen_aecs(IaaState *s, unsigned wq,
+                                         const uint8_t *d, IaaOutcome *o)
+{
+    uint32_t flags = iaa_desc_flags(d);
+    uint16_t cflags = iaa_ldw(d, IAA_DESC_OP_FLAGS);
+    uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
+    uint64_t src_addr = iaa_ldq(d, IAA_DESC_SRC1_ADDR);
+    uint64_t aecs_addr = iaa_ldq(d, IAA_DESC_SRC2_ADDR);
+    unsigned hdr_gen = iaa_comp_hdr_gen(cflags);
+    uint16_t rest = cflags & ~(IAA_COMP_HDR_GEN | IAA_COMP_FLUSH_OUTPUT);
+    g_autofree uint8_t *aecs = NULL;
+    g_autofree uint8_t *src = NULL;
+    g_autofree struct iaa_hdr_gen_state *st = NULL;
+    struct iaa_result r = { 0 };
+
+    if (s->version < IAA_VERSION_2 || !iaa_hdr_gen_two_pass(hdr_gen) ||
+        rest != (IAA_END_PROC_EOB << IAA_COMP_END_PROC_SHIFT) ||
+        iaa_ldl(d, IAA_DESC_COMP2_FLAGS) != IAA_COMP2_WRITE_AECS_HT) {
+        o->status = IAA_CS_INVALID_COMP_FLAG;
+        return;
+    }
+    if (!(flags & IAA_F_WR_SRC2_AECS_COMP)) {
+        o->status = IAA_CS_INVALID_FLAGS;
+        o->invalid_flags = IAA_F_WR_SRC2_AECS_COMP;
+        return;
+    }
+    if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
+        return;
+    }
+    if (iaa_ldl(d, IAA_DESC_SRC2_SIZE) < IAA_AECS_COMP_SIZE) {
+        o->status = IAA_CS_INVALID_SIZE;
+        return;
+    }
+
+    aecs = g_malloc0(IAA_AECS_COMP_SIZE);
+    src = g_malloc(src_len);
+    st = g_new0(struct iaa_hdr_gen_state, 1);
+    if (((flags & IAA_F_RD_SRC2_AECS) &&
+         !iaa_dma_read(s, aecs_addr, aecs, IAA_AECS_COMP_SIZE, o)) ||
+        !iaa_dma_read(s, src_addr, src, src_len, o)) {
+        return;
+    }
+    memcpy(st->accum, aecs + IAA_AECS_ACCUM, IAA_AECS_ACCUM_BYTES);
+    st->accum_bits = iaa_ldl(aecs, IAA_AECS_ACCUM_BITS);
+    st->crc_seed = iaa_ldl(aecs, IAA_AECS_CRC);
+    iaa_hdr_gen_aecs(src, src_len, hdr_gen == IAA_HDR_GEN_TWO_PASS_FINAL, st,
+                     &r);
+
+    o->status = r.status;
+    o->error_code = r.error_code;
+    o->bytes_completed = r.in_consumed;
+    o->output_size = 0;
+    o->crc = (flags & IAA_F_CRC_RFC3720) ?
+             iaa_crc32c(st->crc_seed, src, src_len) : r.crc;
+    if (r.status != IAA_ST_SUCCESS) {
+        return;
+    }
+    for (unsigned i = 0; i < IAA_AECS_LL_COUNT; i++) {
+        stl_le_p(aecs + IAA_AECS_LL_SYM + 4 * i, st->ll_sym[i]);
+    }
+    for (unsigned i = 0; i < IAA_AECS_D_COUNT; i++) {
+        stl_le_p(aecs + IAA_AECS_D_SYM + 4 * i, st->d_sym[i]);
+    }
+    memcpy(aecs + IAA_AECS_ACCUM, st->accum, IAA_AECS_ACCUM_BYTES);
+    stl_le_p(aecs + IAA_AECS_ACCUM_BITS, st->accum_bits);
+    iaa_dma_write(s, aecs_addr, aecs, IAA_AECS_COMP_SIZE, o);
+}
+
 static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
                             IaaOutcome *o)
 {
@@ -281,6 +381,10 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
     }
     if (iaa_hdr_gen_one_pass(iaa_comp_hdr_gen(cflags))) {
         iaa_op_compress_hdr_gen(s, wq, d, o);
+        return;
+    }
+    if (iaa_hdr_gen_two_pass(iaa_comp_hdr_gen(cflags))) {
+        iaa_op_compress_hdr_gen_aecs(s, wq, d, o);
         return;
     }
     if (cflags & ~IAA_COMP_VALID) {
@@ -476,13 +580,17 @@ static void iaa_execute(IaaState *s, unsigned wq, const uint8_t *d,
     }
 
     bad = flags & ~iaa_valid_flags(opcode);
-    if (opcode == IAA_OP_COMPRESS && !(flags & IAA_F_RD_SRC2_AECS) &&
-        !(iaa_ldw(d, IAA_DESC_OP_FLAGS) & IAA_COMP_STATS_MODE) &&
-        !iaa_desc_one_pass(d)) {
+    if (iaa_desc_two_pass(d)) {
+        /* the first of two header-gen passes writes the AECS */
+        bad &= ~IAA_F_WR_SRC2_AECS_COMP;
+    } else if (opcode == IAA_OP_COMPRESS && !(flags & IAA_F_RD_SRC2_AECS) &&
+               !(iaa_ldw(d, IAA_DESC_OP_FLAGS) & IAA_COMP_STATS_MODE) &&
+               !iaa_desc_one_pass(d)) {
         /*
          * compression needs its tables; statistics mode and one-pass
-         * header generation read no AECS (on IAA 1.0 the latter's flags
-         * are refused as compression flags, 0x30)
+         * header generation read no AECS (on IAA 1.0 header generation's
+         * flags are refused as compression flags, 0x30), and the first
+         * of two passes reads one only after a previous job
          */
         bad |= IAA_F_RD_SRC2_AECS;
     }
@@ -630,12 +738,14 @@ static uint64_t iaa_latency(IaaState *s, const uint8_t *d)
 {
     uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
     uint32_t dst_cap = iaa_ldl(d, IAA_DESC_MAX_DST_SIZE);
-
     uint64_t comp;
 
     switch (iaa_desc_opcode(d)) {
     case IAA_OP_COMPRESS:
-        /* statistics mode too: it makes the same parse of the same input */
+        /*
+         * statistics mode too: it makes the same parse of the same input;
+         * so does the first of two header-gen passes (its statistics)
+         */
         comp = s->comp_base_ns +
                muldiv64_round_up(src_len, MIN(s->comp_ns_per_kib, UINT32_MAX),
                                  1024);

@@ -326,6 +326,7 @@ enum {
 #define IAA_DESC_MAX_DST_SIZE   0x30
 #define IAA_DESC_SRC2_SIZE      0x34
 #define IAA_DESC_FILTER_FLAGS   0x38
+#define IAA_DESC_COMP2_FLAGS    0x38        /* compress: "Compression 2 flags" */
 #define IAA_DESC_NUM_INPUTS     0x3c
 
 FIELD(DESC_W0, PASID, 0, 20)
@@ -406,6 +407,10 @@ enum {
 #define IAA_COMP_HDR_GEN            (7u << IAA_COMP_HDR_GEN_SHIFT)
 #define IAA_HDR_GEN_ONE_PASS        2           /* one block, BFINAL clear */
 #define IAA_HDR_GEN_ONE_PASS_FINAL  3           /* one block, BFINAL set */
+#define IAA_HDR_GEN_TWO_PASS        6           /* first pass, BFINAL clear */
+#define IAA_HDR_GEN_TWO_PASS_FINAL  7           /* first pass, BFINAL set */
+/* Compression 2 flags: the first pass writes the tables to the AECS */
+#define IAA_COMP2_WRITE_AECS_HT     (1u << 1)
 /* input limit of one-pass header generation (K-v13 17/22, QPL deflate) */
 #define IAA_HDR_GEN_MAX_SRC         4096
 
