@@ -3,7 +3,7 @@
  *
  * A command is executed when CMD is written. Most finish at once; the ones
  * that must wait for outstanding descriptors (drain, disable) keep
- * CMDSTS.ACTIVE set until iaa_cmd_progress() sees the work retired.
+ * CMDSTS.ACTIVE set until iaa_exec_cmd_progress() sees the work retired.
  * Completion: CMDSTS gets the error code (and result), then, only when the
  * command asked for it with INT_REQ, INTCAUSE.CMD is latched and MSI-X
  * vector 0 fires. The polled commands (INT_REQ clear) never interrupt.
@@ -15,17 +15,33 @@
 #include "qemu/log.h"
 #include "iaa.h"
 
-static void iaa_cmd_complete(IaaState *s, uint8_t err, uint16_t result)
+/* Clear the writable WQCFG fields and the state of one WQ (RESET_WQ). */
+static void iaa_wq_reset_config(IaaState *s, unsigned wq)
 {
-    uint32_t sts = 0;
+    memset(s->wqs[wq].cfg, 0, sizeof(s->wqs[wq].cfg));
+}
 
-    sts = FIELD_DP32(sts, CMDSTS, ERR, err);
-    sts = FIELD_DP32(sts, CMDSTS, RESULT, result);
-    s->cmdsts = sts;
-    s->cmd_waiting = false;
-    if (FIELD_EX32(s->cmd, CMD, INT_REQ)) {
-        iaa_raise_misc(s, R_INTCAUSE_CMD_MASK, true);
+/*
+ * Everything RESET_DEVICE clears; capabilities are not state. Also the
+ * register side of a PCI reset and of leaving halt from outside.
+ */
+void iaa_cmd_clear_state(IaaState *s)
+{
+    s->gencfg = 0;
+    s->genctrl = 0;
+    s->gensts = 0;
+    s->intcause = 0;
+    s->inth_base = 0;
+    s->cmdsts = 0;
+    memset(s->swerr, 0, sizeof(s->swerr));
+    memset(s->evlcfg, 0, sizeof(s->evlcfg));
+    s->evlstatus = 0;
+    memset(s->groups, 0, s->num_groups * sizeof(*s->groups));
+    for (unsigned i = 0; i < s->num_wqs; i++) {
+        iaa_wq_reset_config(s, i);
+        s->wqs[i].inflight = 0;
     }
+    memset(s->msix_perm, 0, s->msix_vectors * sizeof(*s->msix_perm));
 }
 
 /* Park the command until the selected work has retired. */
@@ -41,28 +57,7 @@ static void iaa_cmd_wait(IaaState *s, uint8_t code, const uint64_t *wqs,
         memset(s->cmd_wait_wqs, 0xff, sizeof(s->cmd_wait_wqs));
     }
     s->cmdsts = R_CMDSTS_ACTIVE_MASK;
-    iaa_cmd_progress(s);
-}
-
-void iaa_cmd_progress(IaaState *s)
-{
-    bool by_pasid;
-
-    if (!s->cmd_waiting) {
-        return;
-    }
-    if (iaa_dev_state(s) == IAA_STATE_HALT) {
-        iaa_cmd_complete(s, IAA_CMDERR_HW_ERR, 0);
-        return;
-    }
-    by_pasid = s->cmd_wait_pasid != UINT32_MAX;
-    if (iaa_exec_busy(s, s->cmd_wait_wqs, by_pasid, s->cmd_wait_pasid)) {
-        return;
-    }
-    if (s->cmd_wait_code == IAA_CMD_DISABLE_DEVICE) {
-        s->gensts = FIELD_DP32(s->gensts, GENSTS, STATE, IAA_STATE_DISABLED);
-    }
-    iaa_cmd_complete(s, IAA_CMDERR_SUCCESS, 0);
+    iaa_exec_cmd_progress(s);
 }
 
 static bool iaa_wq_in_group(IaaState *s, unsigned wq)
@@ -282,7 +277,7 @@ void iaa_cmd_write(IaaState *s, uint32_t val)
 
     case IAA_CMD_RESET_DEVICE:
         iaa_exec_reset(s);
-        iaa_regs_reset(s);
+        iaa_cmd_clear_state(s);
         iaa_portal_reset(s);
         iaa_cmd_complete(s, IAA_CMDERR_SUCCESS, 0);
         break;

@@ -842,7 +842,7 @@ static void iaa_exec_timer(void *opaque)
         g_free(job);
     }
     iaa_timer_rearm(s);
-    iaa_cmd_progress(s);
+    iaa_exec_cmd_progress(s);
 }
 
 void iaa_exec_submit(IaaState *s, unsigned wq, const uint8_t *desc)
@@ -910,8 +910,8 @@ static bool iaa_job_selected(IaaJob *job, const uint64_t *wqs, bool by_pasid,
     return !wqs || iaa_bitmap_test(wqs, job->wq);
 }
 
-bool iaa_exec_busy(IaaState *s, const uint64_t *wqs, bool by_pasid,
-                   uint32_t pasid)
+static bool iaa_exec_busy(IaaState *s, const uint64_t *wqs, bool by_pasid,
+                          uint32_t pasid)
 {
     IaaJob *job;
 
@@ -921,6 +921,31 @@ bool iaa_exec_busy(IaaState *s, const uint64_t *wqs, bool by_pasid,
         }
     }
     return false;
+}
+
+/*
+ * A command parked until the work it selects has retired (drain, disable,
+ * abort) completes once it has; in halt it fails. Run after every retire.
+ */
+void iaa_exec_cmd_progress(IaaState *s)
+{
+    bool by_pasid;
+
+    if (!s->cmd_waiting) {
+        return;
+    }
+    if (iaa_dev_state(s) == IAA_STATE_HALT) {
+        iaa_cmd_complete(s, IAA_CMDERR_HW_ERR, 0);
+        return;
+    }
+    by_pasid = s->cmd_wait_pasid != UINT32_MAX;
+    if (iaa_exec_busy(s, s->cmd_wait_wqs, by_pasid, s->cmd_wait_pasid)) {
+        return;
+    }
+    if (s->cmd_wait_code == IAA_CMD_DISABLE_DEVICE) {
+        s->gensts = FIELD_DP32(s->gensts, GENSTS, STATE, IAA_STATE_DISABLED);
+    }
+    iaa_cmd_complete(s, IAA_CMDERR_SUCCESS, 0);
 }
 
 /* Discard outstanding descriptors: no record, no interrupt. */

@@ -5,8 +5,6 @@
  *
  *   qom-set /machine/peripheral/iaa0 inject op=0x42,status=0x0a,error=5,count=3
  *   qom-set /machine/peripheral/iaa0 inject clear
- *   qom-set /machine/peripheral/iaa0 halt on
- *   qom-set /machine/peripheral/iaa0 revoke-int-handles true
  *   qom-get /machine/peripheral/iaa0 injected
  *
  * Each "inject" write adds one rule; the spec grammar is documented in
@@ -361,56 +359,6 @@ void iaa_fault_plan(IaaState *s, unsigned wq, const uint8_t *desc,
 }
 
 /*
- * Halt
- */
-
-static bool iaa_get_halt(Object *obj, Error **errp)
-{
-    return iaa_dev_state(INTEL_IAA(obj)) == IAA_STATE_HALT;
-}
-
-static void iaa_set_halt(Object *obj, bool value, Error **errp)
-{
-    IaaState *s = INTEL_IAA(obj);
-
-    if (!DEVICE(obj)->realized) {
-        error_setg(errp, "halt: the device is not realized yet");
-        return;
-    }
-    if (value) {
-        iaa_enter_halt(s, s->halt_reset_type);
-    } else if (iaa_dev_state(s) == IAA_STATE_HALT) {
-        /* leaving halt from outside is the same as a device reset */
-        iaa_exec_reset(s);
-        iaa_regs_reset(s);
-        iaa_portal_reset(s);
-        s->cmd_waiting = false;
-    }
-}
-
-/*
- * Interrupt handle revoke
- */
-
-static void iaa_set_revoke(Object *obj, bool value, Error **errp)
-{
-    IaaState *s = INTEL_IAA(obj);
-
-    if (!DEVICE(obj)->realized) {
-        error_setg(errp, "revoke-int-handles: the device is not realized yet");
-        return;
-    }
-    if (!s->int_handles) {
-        /* without cmd_cap no driver asked for handles: none to revoke */
-        error_setg(errp, "revoke-int-handles: needs int-handles=on");
-        return;
-    }
-    if (value) {
-        iaa_revoke_int_handles(s);
-    }
-}
-
-/*
  * Properties
  */
 
@@ -443,14 +391,6 @@ void iaa_fault_init(IaaState *s)
                                     "(see README), or 'clear'");
     object_property_add_str(obj, "rules", iaa_get_rules, NULL);
     object_property_set_description(obj, "rules", "the active fault rules");
-    object_property_add_bool(obj, "halt", iaa_get_halt, iaa_set_halt);
-    object_property_set_description(obj, "halt",
-                                    "true: enter the halt state; "
-                                    "false: leave it with a device reset");
-    object_property_add_bool(obj, "revoke-int-handles", NULL, iaa_set_revoke);
-    object_property_set_description(obj, "revoke-int-handles",
-                                    "true: revoke every interrupt handle "
-                                    "(needs int-handles=on)");
     for (unsigned i = 0; i < ARRAY_SIZE(counters); i++) {
         object_property_add_uint64_ptr(obj, counters[i].name,
                                        (uint64_t *)((char *)s +

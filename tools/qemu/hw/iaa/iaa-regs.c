@@ -1,6 +1,8 @@
 /*
- * Virtual Intel IAA: PCI identity, the BAR0 register model, MSI-X and the
- * QOM type. Commands are executed by iaa-cmd.c, descriptors by iaa-exec.c.
+ * Virtual Intel IAA: PCI identity, the BAR0 register model, MSI-X, the
+ * halt state and the QOM type with its run-time controls (halt, interrupt
+ * handle revoke). Commands are executed by iaa-cmd.c, descriptors by
+ * iaa-exec.c; interrupts and errors are reported by iaa-notify.c.
  *
  * All registers are modelled as 32-bit granules; the memory core splits
  * the driver's 64-bit accesses into two ascending 32-bit ones, which is
@@ -199,67 +201,8 @@ static void iaa_set_half(uint64_t *v, hwaddr off, uint32_t val, uint64_t wmask)
     *v = (*v & ~m) | (((uint64_t)val << shift) & m);
 }
 
-/*
- * Interrupts and error reporting
- */
 
-void iaa_notify_vector(IaaState *s, unsigned vector)
-{
-    PCIDevice *pdev = PCI_DEVICE(s);
-
-    if (!msix_present(pdev) || vector >= s->msix_vectors) {
-        return;
-    }
-    /* A PCI reset forgets which vectors are in use: claim them again. */
-    if (!pdev->msix_entry_used[vector]) {
-        msix_vector_use(pdev, vector);
-    }
-    msix_notify(pdev, vector);
-}
-
-/* Latch @cause in INTCAUSE and, if @deliver, signal the misc vector 0. */
-void iaa_raise_misc(IaaState *s, uint32_t cause, bool deliver)
-{
-    s->intcause |= cause;
-    if (deliver) {
-        iaa_notify_vector(s, 0);
-    }
-}
-
-/*
- * Revoke every interrupt handle given out: from now on a descriptor that
- * carries one completes with 0x19 and no interrupt, and REQUEST_INT_HANDLE
- * gives new ones. INTCAUSE.INT_HANDLE_REVOKED (bit 31) has no enable bit in
- * GENCTRL, so vector 0 always fires (6.12 idxd registers.h
- * IDXD_INTC_INT_HANDLE_REVOKED, irq.c idxd_misc_thread()).
- */
-void iaa_revoke_int_handles(IaaState *s)
-{
-    s->inth_base += s->msix_vectors;
-    s->int_handle_revokes++;
-    iaa_raise_misc(s, R_INTCAUSE_INT_HANDLE_REVOKED_MASK, true);
-}
-
-/*
- * Record a software error. A second error while the first is still valid
- * only sets the overflow bit, as the register holds one error at a time.
- */
-void iaa_report_swerr(IaaState *s, uint64_t q0, uint32_t invalid_flags,
-                      uint64_t fault_addr)
-{
-    if (FIELD_EX64(s->swerr[0], SWERR, VALID)) {
-        s->swerr[0] = FIELD_DP64(s->swerr[0], SWERR, OVERFLOW, 1);
-    } else {
-        s->swerr[0] = FIELD_DP64(q0, SWERR, VALID, 1);
-        s->swerr[1] = FIELD_DP64(0, SWERR1, INVALID_FLAGS, invalid_flags);
-        s->swerr[2] = fault_addr;
-        s->swerr[3] = 0;
-    }
-    iaa_raise_misc(s, R_INTCAUSE_ERR_MASK,
-                   FIELD_EX32(s->genctrl, GENCTRL, SOFTERR_INT_EN));
-}
-
-void iaa_enter_halt(IaaState *s, uint8_t reset_type)
+static void iaa_enter_halt(IaaState *s, uint8_t reset_type)
 {
     if (iaa_dev_state(s) == IAA_STATE_HALT) {
         return;
@@ -272,7 +215,7 @@ void iaa_enter_halt(IaaState *s, uint8_t reset_type)
     }
     s->gensts = FIELD_DP32(0, GENSTS, STATE, IAA_STATE_HALT);
     s->gensts = FIELD_DP32(s->gensts, GENSTS, RESET_TYPE, reset_type);
-    iaa_cmd_progress(s);
+    iaa_exec_cmd_progress(s);
     iaa_raise_misc(s, R_INTCAUSE_HALT_MASK,
                    FIELD_EX32(s->genctrl, GENCTRL, HALT_INT_EN));
 }
@@ -281,38 +224,13 @@ void iaa_enter_halt(IaaState *s, uint8_t reset_type)
  * Reset
  */
 
-/* Clear the writable WQCFG fields and the state of one WQ (RESET_WQ). */
-void iaa_wq_reset_config(IaaState *s, unsigned wq)
-{
-    memset(s->wqs[wq].cfg, 0, sizeof(s->wqs[wq].cfg));
-}
-
-/* Everything RESET_DEVICE clears; capabilities are not state. */
-void iaa_regs_reset(IaaState *s)
-{
-    s->gencfg = 0;
-    s->genctrl = 0;
-    s->gensts = 0;
-    s->intcause = 0;
-    s->inth_base = 0;
-    s->cmdsts = 0;
-    memset(s->swerr, 0, sizeof(s->swerr));
-    memset(s->evlcfg, 0, sizeof(s->evlcfg));
-    s->evlstatus = 0;
-    memset(s->groups, 0, s->num_groups * sizeof(*s->groups));
-    for (unsigned i = 0; i < s->num_wqs; i++) {
-        iaa_wq_reset_config(s, i);
-        s->wqs[i].inflight = 0;
-    }
-    memset(s->msix_perm, 0, s->msix_vectors * sizeof(*s->msix_perm));
-}
 
 static void iaa_qdev_reset(DeviceState *dev)
 {
     IaaState *s = INTEL_IAA(dev);
 
     iaa_exec_reset(s);
-    iaa_regs_reset(s);
+    iaa_cmd_clear_state(s);
     s->cmd = 0;
     s->cmd_waiting = false;
     iaa_portal_reset(s);
@@ -620,7 +538,7 @@ static void iaa_realize(PCIDevice *pdev, Error **errp)
 
     iaa_portal_init(s);
     iaa_exec_init(s);
-    iaa_regs_reset(s);
+    iaa_cmd_clear_state(s);
 }
 
 static void iaa_exit(PCIDevice *pdev)
@@ -641,6 +559,56 @@ static void iaa_config_write(PCIDevice *pdev, uint32_t addr, uint32_t val,
     pci_default_write_config(pdev, addr, val, len);
     if (pci_is_express(pdev)) {
         pcie_cap_flr_write_config(pdev, addr, val, len);
+    }
+}
+
+/*
+ * Run-time controls (QOM properties): halt, interrupt handle revoke
+ */
+
+static bool iaa_get_halt(Object *obj, Error **errp)
+{
+    return iaa_dev_state(INTEL_IAA(obj)) == IAA_STATE_HALT;
+}
+
+static void iaa_set_halt(Object *obj, bool value, Error **errp)
+{
+    IaaState *s = INTEL_IAA(obj);
+
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "halt: the device is not realized yet");
+        return;
+    }
+    if (value) {
+        iaa_enter_halt(s, s->halt_reset_type);
+    } else if (iaa_dev_state(s) == IAA_STATE_HALT) {
+        /* leaving halt from outside is the same as a device reset */
+        iaa_exec_reset(s);
+        iaa_cmd_clear_state(s);
+        iaa_portal_reset(s);
+        s->cmd_waiting = false;
+    }
+}
+
+/*
+ * Interrupt handle revoke
+ */
+
+static void iaa_set_revoke(Object *obj, bool value, Error **errp)
+{
+    IaaState *s = INTEL_IAA(obj);
+
+    if (!DEVICE(obj)->realized) {
+        error_setg(errp, "revoke-int-handles: the device is not realized yet");
+        return;
+    }
+    if (!s->int_handles) {
+        /* without cmd_cap no driver asked for handles: none to revoke */
+        error_setg(errp, "revoke-int-handles: needs int-handles=on");
+        return;
+    }
+    if (value) {
+        iaa_revoke_int_handles(s);
     }
 }
 
@@ -679,6 +647,14 @@ static void iaa_instance_init(Object *obj)
                                        OBJ_PROP_FLAG_READWRITE);
         object_property_set_description(obj, lat[i].name, lat[i].desc);
     }
+    object_property_add_bool(obj, "halt", iaa_get_halt, iaa_set_halt);
+    object_property_set_description(obj, "halt",
+                                    "true: enter the halt state; "
+                                    "false: leave it with a device reset");
+    object_property_add_bool(obj, "revoke-int-handles", NULL, iaa_set_revoke);
+    object_property_set_description(obj, "revoke-int-handles",
+                                    "true: revoke every interrupt handle "
+                                    "(needs int-handles=on)");
     iaa_fault_init(s);
 }
 

@@ -3,7 +3,9 @@
  *
  * State shared by the register model (iaa-regs.c), the command engine
  * (iaa-cmd.c), the work-queue portals (iaa-portal.c), descriptor execution
- * (iaa-exec.c) and fault injection (iaa-fault.c).
+ * (iaa-exec.c), fault injection (iaa-fault.c) and interrupts and error
+ * reporting (iaa-notify.c). The files call each other as a tree: regs on
+ * top, then cmd, portal, exec, and fault and notify as leaves.
  *
  * Register and field names follow the Linux idxd driver (registers.h) so a
  * reader can put the two side by side; every field is a named mask.
@@ -663,19 +665,17 @@ static inline uint32_t iaa_dev_state(const IaaState *s)
     return FIELD_EX32(s->gensts, GENSTS, STATE);
 }
 
-/* iaa-regs.c */
-void iaa_raise_misc(IaaState *s, uint32_t cause, bool deliver);
+/* iaa-notify.c */
 void iaa_notify_vector(IaaState *s, unsigned vector);
+void iaa_raise_misc(IaaState *s, uint32_t cause, bool deliver);
 void iaa_report_swerr(IaaState *s, uint64_t q0, uint32_t invalid_flags,
                       uint64_t fault_addr);
-void iaa_wq_reset_config(IaaState *s, unsigned wq);
-void iaa_regs_reset(IaaState *s);
-void iaa_enter_halt(IaaState *s, uint8_t reset_type);
+void iaa_cmd_complete(IaaState *s, uint8_t err, uint16_t result);
 void iaa_revoke_int_handles(IaaState *s);
 
 /* iaa-cmd.c */
 void iaa_cmd_write(IaaState *s, uint32_t val);
-void iaa_cmd_progress(IaaState *s);
+void iaa_cmd_clear_state(IaaState *s);
 
 /* iaa-portal.c */
 extern const MemoryRegionOps iaa_portal_ops;
@@ -690,8 +690,7 @@ void iaa_exec_submit(IaaState *s, unsigned wq, const uint8_t *desc);
 void iaa_exec_abort(IaaState *s, const uint64_t *wqs, bool by_pasid,
                     uint32_t pasid);
 void iaa_exec_reset(IaaState *s);
-bool iaa_exec_busy(IaaState *s, const uint64_t *wqs, bool by_pasid,
-                   uint32_t pasid);
+void iaa_exec_cmd_progress(IaaState *s);
 
 /* iaa-fault.c */
 void iaa_fault_init(IaaState *s);
