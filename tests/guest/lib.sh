@@ -269,17 +269,22 @@ wq_rebind() {
 	wq_config "$1" && tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/crypto/bind"
 }
 
-# iaa_reset DEV [WQ_SIZE]: recover iaxN from anything (a halt included): function-level reset of
-# its PCI function, its wqs unbound, the device taken from idxd, its default configuration
-# (engine 0 and wq 0 in group 0) restored, and the device and wq 0 bound again
+# iaa_reset DEV [WQ_SIZE]: recover iaxN from anything (a halt included): its wqs unbound from the
+# crypto driver, a function-level reset of its PCI function, the device taken from idxd (whose
+# Reset Device enables the device's error and halt interrupts again, which the FLR cleared), its
+# default configuration (engine 0 and wq 0 in group 0) set, and the device and wq 0 bound again.
+# The wqs go before the reset: 7.3's idxd has handlers for a function reset
+# (idxd_reset_prepare() and idxd_reset_done()), which set up the device's interrupt vectors
+# again and would free the interrupt of a wq still bound to the crypto driver under it (after
+# a halt needing a software reset, idxd's own unbind of the device leaves that wq bound).
 iaa_reset() {
 	_pd=$(dirname "$(readlink -f /sys/bus/dsa/devices/$1)")
-	tmo 60 sh -c "echo 1 >$_pd/reset" || return 1
-	for _w in $(crypto_wqs); do
-		case $_w in wq${1#iax}.*)
-			tmo 60 sh -c "echo $_w >/sys/bus/dsa/drivers/crypto/unbind" || return 1 ;;
+	for _rw in $(crypto_wqs); do
+		case $_rw in wq${1#iax}.*)
+			tmo 60 sh -c "echo $_rw >/sys/bus/dsa/drivers/crypto/unbind" || return 1 ;;
 		esac
 	done
+	tmo 60 sh -c "echo 1 >$_pd/reset" || return 1
 	if [ -e /sys/bus/dsa/devices/$1/driver ]; then
 		tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/idxd/unbind" || return 1
 	fi
