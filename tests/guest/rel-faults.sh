@@ -67,6 +67,26 @@ DRV=/sys/bus/dsa/drivers/crypto
 DEV=/machine/peripheral/iaa0
 T=/sys/kernel/debug/iaa-crypto/wq_table
 PARAM=/sys/module/iaa_crypto/parameters/timeout_ms
+# What the device's halts need (its halt-reset-type: 1 an FLR, 0 a software reset), and whether
+# idxd resets the function itself after a halt needing an FLR (7.3: idxd_halt() frees the
+# descriptors on each kernel wq's interrupt list and queues pci_reset_function(), whose
+# idxd_reset_done() unbinds the device's wqs, configures the device again from what it saved,
+# and binds back only the wqs of user space: wq0.0 leaves the crypto driver and stays
+# configured, for an administrator to bind again). 6.12's idxd has no such handler: it leaves
+# wq0.0 bound, quiesced.
+halt_flr=0
+[ "$(qom_get halt-reset-type)" = 1 ] && halt_flr=1
+idxd_flr=0
+[ $halt_flr = 1 ] && grep -q ' idxd_reset_done\b' /proc/kallsyms && idxd_flr=1
+
+# wait_unbound WQ: until WQ is no longer bound to the crypto driver, up to 30 s
+wait_unbound() {
+	for _i in $(seq 1 300); do
+		[ -e $DRV/$1 ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # The matrix rows: NAME SPEC COMP VERIFY STAT REBIND. SPEC is the rule (without op and count;
 # "-" none); COMP and VERIFY the errno of a compress and of a compress whose verify stage got
@@ -256,9 +276,14 @@ while read -r row spec comp verify stat rebind <&3; do
 			case $rebind:$cs in
 			y:timed_out | y:device_stopped | halt:timed_out | halt:device_stopped) ;;
 			n:in_service | irq:in_service) ;;
+			# idxd's own reset after the halt unbinds the wq (or is about to)
+			halt:) [ $idxd_flr = 1 ] || why="$why crypto_state '$cs';" ;;
 			*) why="$why crypto_state '$cs';" ;;
 			esac
 			if [ $rebind = halt ]; then
+				if [ $idxd_flr = 1 ]; then
+					wait_unbound wq0.0 || why="$why idxd did not unbind wq0.0 after its reset;"
+				fi
 				iaa_reset iax0 || why="$why device reset failed;"
 			elif [ $oos = 1 ]; then
 				wq_rebind wq0.0 || why="$why rebind failed;"
@@ -673,11 +698,12 @@ else
 fi
 fi # not halt
 
-# halt_kind: what the device's halts need, from idxd's own message ("idxd halted, need FLR"
-# after a halt needing an FLR: 6.12's idxd quiesces and clears the wqs itself then); a halt
-# needing a software reset has idxd try one, which fails on a halted device
+# halt_kind: what the device's halts need. After a halt needing an FLR, 6.12's idxd quiesces and
+# clears the wqs itself, and 7.3's resets the function and unbinds them; a halt needing a
+# software reset has idxd try one (idxd_device_reinit()), whose configuration fails: the reset
+# cleared idxd's own copy of it first (idxd_device_reset() -> idxd_device_clear_state()).
 halt_kind() {
-	dmesg | tail -n +$((log0 + 1)) | grep -q 'idxd halted, need FLR' && echo 'an FLR' || echo 'a software reset'
+	[ $halt_flr = 1 ] && echo 'an FLR' || echo 'a software reset'
 }
 
 # A device halt while a request is in flight, then the teardown: unbind, rmmod iaa_crypto,
@@ -698,10 +724,13 @@ inject clear
 kind=$(halt_kind)
 why=
 [ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+if [ $idxd_flr = 1 ]; then
+	wait_unbound wq0.0 || why="$why idxd did not unbind wq0.0 after its reset;"
+fi
 out=$(hung_teardown)
 why="$why${out#*|}"
 hung_works || why="$why no request on the device afterwards;"
-if [ "$kind" = "an FLR" ]; then
+if [ "$kind" = "an FLR" ] && [ $idxd_flr = 0 ]; then
 	dmesg | tail -n +$((log0 + 1)) | grep -q 'already quiesced by idxd' ||
 		why="$why no sign the driver left idxd's quiesce alone;"
 fi
