@@ -134,11 +134,11 @@ for p in $passes; do
 	done
 done
 per_row=$((nops * 3 + 1))
-nrec=7
+nrec=8
 case $extra in
 0) plan $((nrows * per_row + 4)) ;;
 recovery) plan $((nrows * per_row + 4 + nrec)) ;;
-halt) plan $((nrows * per_row + 4 + 2)) ;;
+halt) plan $((nrows * per_row + 4 + 3)) ;;
 *) plan $((nrows * per_row + 34 + nrec)) ;;
 esac
 
@@ -764,6 +764,44 @@ if [ -z "$why" ]; then
 	ok "$name: unbind resets it (${out%%|*} ms), rmmod, reload, device reset and rebound, request on it"
 else
 	not_ok "$name:$why"
+fi
+
+# A halt with an async_irq request in flight and timeout_ms 60 s. Its descriptor asked for an
+# interrupt, which a halted device never sends. After a halt needing an FLR, 7.3's idxd frees
+# the descriptors on the wq's interrupt list without completing them (idxd_wq_flush_descs()),
+# resets the function and unbinds the wq; otherwise the case unbinds it. The unbind must end the
+# request at once, exactly once, with ETIMEDOUT: not at its timeout, a minute later, holding the
+# unbind (and 7.3's reset with it) for that long. Then the device works again.
+name="device halt with an async_irq request in flight, timeout_ms 60000, then unbind"
+i0=$(qom_get injected)
+echo 60000 >$PARAM
+inject "op=compress,late=3s,count=1"
+why=
+stress start async_irq comp 16384 38 >/dev/null
+wait_fired 1 || why="$why the request did not reach the device;"
+t0=$(ms_now)
+hmp "qom-set $DEV halt true" >/dev/null
+halts=$((halts + 1)) requests=$((requests + 1))
+if [ $idxd_flr = 1 ]; then
+	wait_unbound wq0.0 || why="$why idxd did not unbind wq0.0 after its reset;"
+else
+	tmo 60 sh -c "echo wq0.0 >$DRV/unbind" || why="$why unbinding wq0.0 failed or hung;"
+fi
+t1=$(ms_now)
+r=$(stress wait)
+echo "$hung_tmo" >$PARAM
+inject clear
+[ "$(kv err "$r")" = ETIMEDOUT ] || why="$why errno $(kv err "$r"), want ETIMEDOUT;"
+[ "$(kv guard "$r")" = ok ] || { why="$why wrote past dlen;"; bad_guard=$((bad_guard + 1)); }
+[ "$(kv us "$r")" -lt 30000000 ] 2>/dev/null ||
+	why="$why the request ended after $(kv us "$r") us: at its timeout, not at the unbind;"
+iaa_reset iax0 || why="$why device reset and rebind failed;"
+hung_works || why="$why no request on the device afterwards;"
+if [ -z "$why" ]; then
+	ok "$name (halt needing $(halt_kind)): ended at the unbind ($((t1 - t0)) ms after the halt), $(kv us "$r") us, device reset and rebound, request on it"
+else
+	not_ok "$name (halt needing $(halt_kind)):$why"
+	note "  result: $r"
 fi
 
 if [ "$extra" != halt ]; then
