@@ -157,6 +157,7 @@ struct iaa_slot {
 
 enum iaa_queue_flags {
 	IAA_QUEUE_BROKEN,		/* a descriptor timed out: out of service */
+	IAA_QUEUE_HALTED,		/* unbound on a device that completes nothing */
 };
 
 /* One IAA wq bound to this driver */
@@ -362,6 +363,7 @@ void iaa_queue_revive_fn(struct work_struct *work);
 void iaa_queue_revive_info(struct iaa_queue *q, unsigned int *revived,
 			   s64 *next_ms);
 bool iaa_accel_await_recovery(struct iaa_accel *accel, struct iaa_queue *q);
+void iaa_queue_end_halted(struct iaa_queue *q);
 void iaa_accel_recovery_exit(struct iaa_accel *accel);
 
 /* iaa_crypto_sw.c */

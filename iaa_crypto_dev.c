@@ -9,7 +9,8 @@
  *  1. kills the reference, so no new request can pin the wq, and publishes a
  *     table without it;
  *  2. waits for the reference to drain: requests in flight complete on the
- *     device, or by timeout, then in software;
+ *     device, or by timeout, then in software (at once on a device that
+ *     completes nothing, iaa_queue_end_halted());
  *  3. waits for an RCU grace period: nobody holds the wq without a reference
  *     any more (a table reader whose tryget failed);
  *  4. stops the poller, waits for its device's recovery if the driver
@@ -221,7 +222,8 @@ unlock:
 
 /*
  * Take @q out of use, wait until no request uses it, and give the wq back.
- * In-flight requests complete first, on the device or by timeout.
+ * In-flight requests complete first, on the device or by timeout, or at once
+ * if the device is halted or disabled.
  */
 static void iaa_queue_retire(struct iaa_queue *q)
 {
@@ -240,6 +242,9 @@ static void iaa_queue_retire(struct iaa_queue *q)
 
 	/* Its automatic return to service, which may hold a reference */
 	cancel_delayed_work_sync(&q->revive);
+
+	/* On a device that completes nothing they need not wait for it */
+	iaa_queue_end_halted(q);
 
 	/*
 	 * Requests in flight finish, then an RCU grace period covers whoever

@@ -538,6 +538,44 @@ bool iaa_accel_await_recovery(struct iaa_accel *accel, struct iaa_queue *q)
 	return !err;
 }
 
+/**
+ * iaa_queue_end_halted - end the stages of @q that wait for its device, if
+ * the device completes nothing
+ * @q: a queue being unbound: no new request can take it
+ *
+ * A halted device executes nothing until it is reset, and a reset (or
+ * disabled) one has nothing in flight: no record will be written and no
+ * interrupt sent for a descriptor it was given before. Its requests would
+ * still wait for their deadlines, up to timeout_ms (a minute at most), and
+ * hold the unbind that long. 7.3's idxd is in that unbind after a halt
+ * needing an FLR: idxd_halt() frees the descriptors on each kernel wq's
+ * interrupt list without calling desc_complete (idxd_wq_flush_descs()),
+ * then pci_reset_function() resets the function, and its reset_done
+ * unbinds the wqs, holding the function's config space and device locks.
+ *
+ * The stages end now, as at their deadlines: the watchdog (and the poller,
+ * whose scan looks at IAA_QUEUE_HALTED too) takes each once, a record
+ * written meanwhile stands, the others time out, and their drain, which
+ * idxd refuses on a device it does not see enabled, finds the device halted
+ * or disabled: nothing to stop. A slot whose descriptor asked for an
+ * interrupt ends HELD, then ORPHAN, which iaa_slots_give_back() leaves to
+ * idxd: whether idxd freed its descriptor at the halt or frees it when it
+ * disables the wq (idxd_wq_free_irq()), it is freed once.
+ */
+void iaa_queue_end_halted(struct iaa_queue *q)
+{
+	u32 state = iaa_device_state(q->wq->idxd);
+
+	if (state != IDXD_DEVICE_STATE_HALT &&
+	    state != IDXD_DEVICE_STATE_DISABLED)
+		return;
+	set_bit(IAA_QUEUE_HALTED, &q->flags);
+	mod_delayed_work(iaa_poll_wq, &q->watchdog, 0);
+	dev_info(wq_confdev(q->wq),
+		 "device %s: requests still on it end now\n",
+		 state == IDXD_DEVICE_STATE_HALT ? "halted" : "disabled");
+}
+
 /* Before @accel is freed: its recovery is over, nothing may queue it */
 void iaa_accel_recovery_exit(struct iaa_accel *accel)
 {

@@ -641,7 +641,9 @@ software:
 /*
  * End every request of @q whose slot is in @st and can be ended now: in
  * POLLED, those whose record is written; in either, those past their
- * deadline, which for IRQ means the watchdog takes them (HELD).
+ * deadline, which for IRQ means the watchdog takes them (HELD). On a queue
+ * unbound from a device that completes nothing (IAA_QUEUE_HALTED, see
+ * iaa_queue_end_halted()) every deadline is past.
  *
  * Return: how many ended; *@left: how many stay in @st, *@next: the earliest
  * deadline among those.
@@ -650,6 +652,7 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 				   unsigned int *left, u64 *next)
 {
 	bool polled = st == IAA_SLOT_POLLED;
+	bool halted = test_bit(IAA_QUEUE_HALTED, &q->flags);
 	unsigned int i, ended = 0;
 	u64 now = 0;
 
@@ -674,7 +677,7 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 		if (!finished || !polled) {
 			if (!now)
 				now = ktime_get_ns();
-			if (now < deadline) {
+			if (now < deadline && !halted) {
 				(*left)++;
 				*next = min(*next, deadline);
 				continue;
