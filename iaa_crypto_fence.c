@@ -13,8 +13,11 @@
  * landed. This costs nothing until a timeout, where a bounce would cost a
  * copy of every destination.
  *
- * A drain that does not complete within IAA_FENCE_TIMEOUTS timeouts leaves
- * two cases. A halted device executes nothing until it is reset, and a reset
+ * No drain goes to a device whose status register reads halted or
+ * disabled: it writes nothing more, and would complete no drain (idxd may
+ * not know of a halt whose interrupt it masked, and would accept the
+ * drain). A drain that does not complete within IAA_FENCE_TIMEOUTS
+ * timeouts leaves two cases. A halted device executes nothing until it is reset, and a reset
  * abandons its work: nothing is at risk. A device still running but
  * completing nothing may yet write the destination, so the driver stops it
  * before the request ends: it clears bus mastering on the device's PCI
@@ -402,6 +405,33 @@ static void iaa_accel_recover_fn(struct work_struct *work)
 }
 
 /*
+ * Whether @q's device reads halted or disabled, saying so: a halted device
+ * executes nothing until it is reset (and a reset abandons its work), a
+ * disabled one has nothing in flight, so neither can write a destination
+ * later, and neither would complete a drain. Any context.
+ */
+static bool iaa_device_inert(struct iaa_queue *q)
+{
+	u32 state = iaa_device_state(q->accel->idxd);
+
+	if (state == IDXD_DEVICE_STATE_HALT) {
+		dev_err(wq_confdev(q->wq),
+			"no drain after a timeout: device halted, it writes nothing until reset\n");
+		return true;
+	}
+	/*
+	 * Reset (7.3's idxd resets a device whose halt needs an FLR itself)
+	 * or disabled, which ends its work first
+	 */
+	if (state == IDXD_DEVICE_STATE_DISABLED) {
+		dev_err(wq_confdev(q->wq),
+			"no drain after a timeout: device disabled, it writes nothing until enabled again\n");
+		return true;
+	}
+	return false;
+}
+
+/*
  * @r's drain did not complete: unless the device is halted or stopped by
  * now, stop it and schedule its recovery. Any context.
  */
@@ -411,7 +441,6 @@ static void iaa_accel_stop(struct iaa_queue *q, struct iaa_req *r)
 	struct idxd_device *idxd = accel->idxd;
 	unsigned long flags;
 	bool off, first = false;
-	u32 state;
 
 	spin_lock_irqsave(&iaa_fence_lock, flags);
 	/* Another wq's fence may have stopped it meanwhile */
@@ -419,22 +448,9 @@ static void iaa_accel_stop(struct iaa_queue *q, struct iaa_req *r)
 		spin_unlock_irqrestore(&iaa_fence_lock, flags);
 		return;
 	}
-	state = iaa_device_state(idxd);
-	if (state == IDXD_DEVICE_STATE_HALT) {
+	/* It may have halted during the drain */
+	if (iaa_device_inert(q)) {
 		spin_unlock_irqrestore(&iaa_fence_lock, flags);
-		dev_err(wq_confdev(q->wq),
-			"no drain after a timeout: device halted, it writes nothing until reset\n");
-		return;
-	}
-	/*
-	 * A disabled device has nothing in flight: it was reset (7.3's idxd
-	 * resets a device whose halt needs an FLR itself) or disabled, which
-	 * ends its work first
-	 */
-	if (state == IDXD_DEVICE_STATE_DISABLED) {
-		spin_unlock_irqrestore(&iaa_fence_lock, flags);
-		dev_err(wq_confdev(q->wq),
-			"no drain after a timeout: device disabled, it writes nothing until enabled again\n");
 		return;
 	}
 
@@ -975,6 +991,12 @@ void iaa_req_fence(struct iaa_req *r, bool may_sleep)
 	quiet = iaa_accel_quiet(q->accel, q);
 	spin_unlock_irqrestore(&iaa_fence_lock, flags);
 	if (quiet)
+		return;
+	/*
+	 * idxd may not know of a halt (its halt interrupt may be masked),
+	 * and would take the drain for a device that never runs it
+	 */
+	if (iaa_device_inert(q))
 		return;
 
 	if (may_sleep || IAA_TEST_NO_ATOMIC_BOUND)
