@@ -288,6 +288,13 @@ iaa_reset() {
 	if [ -e /sys/bus/dsa/devices/$1/driver ]; then
 		tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/idxd/unbind" || return 1
 	fi
+	# the other wqs out of the groups, and the whole queue space to wq 0: 7.3's reset_done may
+	# have restored another wq's configuration, then failed to configure the device with it
+	for _rq in /sys/bus/dsa/devices/$1/wq${1#iax}.*; do
+		[ "${_rq##*/}" = "wq${1#iax}.0" ] && continue
+		{ [ "$(cat "$_rq/group_id")" = -1 ] || echo -1 >"$_rq/group_id"; } &&
+			{ [ "$(cat "$_rq/size")" = 0 ] || echo 0 >"$_rq/size"; } || return 1
+	done
 	echo 0 >/sys/bus/dsa/devices/$1/engine${1#iax}.0/group_id &&
 		wq_config "wq${1#iax}.0" "${2:-$(cat /sys/bus/dsa/devices/$1/max_work_queues_size)}" &&
 		tmo 60 sh -c "echo $1 >/sys/bus/dsa/drivers/idxd/bind" &&
