@@ -169,8 +169,8 @@ libkcapi:
 zram: $(KENV)
 	KVER=$(KVER) KDIR=$(KDIR) $(TOP)/tools/zram/build
 
-# 7.3's zram with tools/zram/patches-7.3, built with W=1 against the tree of tools/k73/prepare
-# into $(B)/zram-7.3-check: a compile check, never loaded. Not part of `make check`.
+# 7.3's zram with tools/zram/patches-7.3, built with W=1 against the tree of
+# tools/compile-check/prepare 7.3 into $(B)/zram-7.3-check: a compile check, never loaded.
 .PHONY: check-k73-zram
 check-k73-zram:
 	k=$$($(TOP)/tools/k73/prepare) && eval "$$($(TOP)/tools/kernel-version --line 7.3)" && \
@@ -221,15 +221,15 @@ deb:
 check-deb: $(B)/kernel.env
 	$(TOP)/tools/deb/check
 
-# --- the driver against Linux 7.3, compile check only (tools/k73) ----------------------------
-# A 7.3 kbuild tree prepared with the host's compiler (cached under $(B)/k73/), the driver built
-# against it with W=1 and sparse into $(B)/k73-module, and algif_acomp likewise into
-# $(B)/k73-afalg (tools/k73/build-afalg). Nothing built here is loaded anywhere.
-# K73_DEB=FILE reuses a linux-source-7.3 .deb at hand. Not part of `make check`.
+# --- the driver against Linux 7.3, compile check only (tools/compile-check) -----------------
+# A kbuild tree of the line prepared with the host's compiler (cached under $(B)/k73/),
+# the driver built against it with W=1 and sparse into $(B)/k73-module, and algif_acomp likewise
+# into $(B)/k73-afalg. Nothing built here is loaded anywhere. K73_DEB=FILE reuses a
+# linux-source-7.3 .deb at hand.
 .PHONY: check-k73-build
 check-k73-build:
-	$(TOP)/tools/k73/build
-	$(TOP)/tools/k73/build-afalg
+	$(TOP)/tools/compile-check/build 7.3
+	$(TOP)/tools/compile-check/build-afalg 7.3
 
 # --- the driver as a patch series against Linux 7.3 (tools/upstream-series) -----------------
 # make upstream-series: `git format-patch` output into $(B)/upstream-series/patches, against
