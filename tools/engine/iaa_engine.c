@@ -389,9 +389,11 @@ struct lz_sink {
 enum parse_end { PARSE_DONE, PARSE_OVERFLOW, PARSE_BAD_CODE };
 
 /*
- * The LZ77 parse of src[0..n), greedy, sent to the sink. This is the only
- * parse loop: compress and statistics mode both inline it with 'count'
- * constant, so each gets its own copy without a per-symbol test. With
+ * The LZ77 parse of src[start..n), greedy, sent to the sink; src[0..start)
+ * is history only (a preset dictionary): its positions go into the match
+ * finder first, and matches may reach into it, never past its start. This
+ * is the only parse loop: compress and statistics mode both inline it with
+ * 'count' constant, so each gets its own copy without a per-symbol test. With
  * count, every literal, length code (257..285) and distance code (0..29)
  * is counted; the EOB is not (it is not part of the parse). Without it,
  * the symbols are written, a match whose codes are missing is shortened or
@@ -404,15 +406,17 @@ enum parse_end { PARSE_DONE, PARSE_OVERFLOW, PARSE_BAD_CODE };
  * *pos gets the input bytes taken.
  */
 static __always_inline enum parse_end
-lz_parse(const struct lz_sink *k, const bool count, const uint8_t *src, uint32_t n,
-	 uint32_t *pos)
+lz_parse(const struct lz_sink *k, const bool count, const uint8_t *src, uint32_t start,
+	 uint32_t n, uint32_t *pos)
 {
 	struct lz z;
-	uint32_t i = 0;
+	uint32_t i = start;
 	enum parse_end end = PARSE_DONE;
 
-	if (n >= 4) {
+	if (n >= start + 4) {
 		memset(z.head, 0, sizeof(z.head));
+		for (i = 0; i < start; i++)
+			lz_insert(&z, src, i);
 		while (i + 4 <= n) {
 			unsigned int dist = 0;
 			unsigned int len = lz_find(&z, src, i, n, &dist);
@@ -461,7 +465,7 @@ lz_parse(const struct lz_sink *k, const bool count, const uint8_t *src, uint32_t
 		}
 	}
 out:
-	*pos = i;
+	*pos = i - start;
 	return end;
 }
 
@@ -480,6 +484,7 @@ static void compress_run(const struct iaa_comp_args *a, struct iaa_result *r)
 	const struct lz_sink sink = { .w = &w, .t = &t };
 	const uint8_t *src = a->src;
 	uint32_t n = a->src_len, i = 0, k;
+	uint32_t hist = a->hist_len < HIST ? a->hist_len : HIST;
 	uint8_t last_bits = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -494,7 +499,7 @@ static void compress_run(const struct iaa_comp_args *a, struct iaa_result *r)
 	if (w.overflow)
 		goto overflow;
 
-	switch (lz_parse(&sink, false, src, n, &i)) {
+	switch (lz_parse(&sink, false, src - hist, hist, hist + n, &i)) {
 	case PARSE_OVERFLOW:
 		goto overflow;
 	case PARSE_BAD_CODE:
@@ -563,20 +568,28 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r)
 	compress_run(a, r);
 }
 
-void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
-			uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
-			struct iaa_result *r)
+void iaa_compress_stats_hist(const uint8_t *src, uint32_t src_len, uint32_t hist_len,
+			     uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
+			     struct iaa_result *r)
 {
 	const struct lz_sink sink = { .ll_hist = ll_hist, .d_hist = d_hist };
+	uint32_t hist = hist_len < HIST ? hist_len : HIST;
 	uint32_t pos;
 
 	memset(r, 0, sizeof(*r));
 	memset(ll_hist, 0, IAA_LL_SYMS * sizeof(ll_hist[0]));
 	memset(d_hist, 0, IAA_D_SYMS * sizeof(d_hist[0]));
 	r->crc = iaa_crc32(0, src, src_len);
-	lz_parse(&sink, true, src, src_len, &pos);
+	lz_parse(&sink, true, src - hist, hist, hist + src_len, &pos);
 	r->status = IAA_ST_SUCCESS;
 	r->in_consumed = pos;
+}
+
+void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
+			uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
+			struct iaa_result *r)
+{
+	iaa_compress_stats_hist(src, src_len, 0, ll_hist, d_hist, r);
 }
 
 /* ------------------------------------------------------------------------
@@ -750,8 +763,8 @@ static unsigned int cl_tokens(const uint8_t *lens, unsigned int n, struct cl_tok
 	return k;
 }
 
-void iaa_dynamic_block(const uint8_t *src, uint32_t src_len, bool final,
-		       struct iaa_dyn_block *b)
+static void dynamic_block(const uint8_t *src, uint32_t src_len, uint32_t hist_len,
+			  bool final, struct iaa_dyn_block *b)
 {
 	uint32_t ll_hist[IAA_LL_SYMS], d_hist[IAA_D_SYMS], cl_freq[CL_SYMS] = { 0 };
 	uint8_t lens[IAA_LL_SYMS + IAA_D_SYMS], cl_len[CL_SYMS];
@@ -761,7 +774,7 @@ void iaa_dynamic_block(const uint8_t *src, uint32_t src_len, bool final,
 	struct hdrw h = { .p = b->hdr };
 	struct iaa_result r;
 
-	iaa_compress_stats(src, src_len, ll_hist, d_hist, &r);
+	iaa_compress_stats_hist(src, src_len, hist_len, ll_hist, d_hist, &r);
 	ll_hist[256] = 1;
 	/*
 	 * a distance code of two symbols at least (a parse without matches
@@ -820,6 +833,12 @@ void iaa_dynamic_block(const uint8_t *src, uint32_t src_len, bool final,
 	b->hdr_bits = h.bits;
 }
 
+void iaa_dynamic_block(const uint8_t *src, uint32_t src_len, bool final,
+		       struct iaa_dyn_block *b)
+{
+	dynamic_block(src, src_len, 0, final, b);
+}
+
 void iaa_compress_dynamic(const struct iaa_dyn_args *a, struct iaa_result *r)
 {
 	struct iaa_dyn_block b;
@@ -841,15 +860,15 @@ void iaa_compress_dynamic(const struct iaa_dyn_args *a, struct iaa_result *r)
 	compress_run(&c, r);
 }
 
-void iaa_hdr_gen_aecs(const uint8_t *src, uint32_t src_len, bool final,
-		      struct iaa_hdr_gen_state *st, struct iaa_result *r)
+void iaa_hdr_gen_aecs_hist(const uint8_t *src, uint32_t src_len, uint32_t hist_len,
+			   bool final, struct iaa_hdr_gen_state *st, struct iaa_result *r)
 {
 	struct iaa_dyn_block b;
 	uint32_t k;
 
 	memset(r, 0, sizeof(*r));
 	r->crc = iaa_crc32(st->crc_seed, src, src_len);
-	iaa_dynamic_block(src, src_len, final, &b);
+	dynamic_block(src, src_len, hist_len, final, &b);
 	if (st->accum_bits > IAA_ACCUM_MAX_BITS ||
 	    b.hdr_bits > IAA_ACCUM_MAX_BITS - st->accum_bits) {
 		r->status = IAA_ST_ANALYTICS_ERROR;
@@ -867,6 +886,12 @@ void iaa_hdr_gen_aecs(const uint8_t *src, uint32_t src_len, bool final,
 	}
 	r->status = IAA_ST_SUCCESS;
 	r->in_consumed = src_len;
+}
+
+void iaa_hdr_gen_aecs(const uint8_t *src, uint32_t src_len, bool final,
+		      struct iaa_hdr_gen_state *st, struct iaa_result *r)
+{
+	iaa_hdr_gen_aecs_hist(src, src_len, 0, final, st, r);
 }
 
 /* ------------------------------------------------------------------------

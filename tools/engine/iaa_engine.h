@@ -112,6 +112,12 @@ struct iaa_comp_args {
 	bool append_eob;
 	uint8_t end_stored;	/* 0, IAA_END_STORED or IAA_END_STORED_FINAL */
 	bool flush_output;
+	/*
+	 * A preset dictionary: the hist_len bytes before src (src[-hist_len]
+	 * to src[-1], in the caller's buffer) are history that matches may
+	 * reach, within the 4 KiB window; only the last 4096 count. 0: none.
+	 */
+	uint32_t hist_len;
 };
 
 #define IAA_END_STORED		1
@@ -142,6 +148,15 @@ void iaa_compress(const struct iaa_comp_args *a, struct iaa_result *r);
 void iaa_compress_stats(const uint8_t *src, uint32_t src_len,
 			uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
 			struct iaa_result *r);
+
+/*
+ * The same with a preset dictionary: the hist_len bytes before src are
+ * history, as iaa_comp_args.hist_len says; the counts are those of the
+ * parse iaa_compress() makes with the same history.
+ */
+void iaa_compress_stats_hist(const uint8_t *src, uint32_t src_len, uint32_t hist_len,
+			     uint32_t ll_hist[IAA_LL_SYMS], uint32_t d_hist[IAA_D_SYMS],
+			     struct iaa_result *r);
 
 /*
  * Header generation (IAA 2.0): Huffman tables and a dynamic block header
@@ -211,6 +226,35 @@ struct iaa_hdr_gen_state {
 
 void iaa_hdr_gen_aecs(const uint8_t *src, uint32_t src_len, bool final,
 		      struct iaa_hdr_gen_state *st, struct iaa_result *r);
+
+/*
+ * The same with a preset dictionary (hist_len bytes before src, as
+ * iaa_comp_args.hist_len): the tables fit the parse that a compress with
+ * the same history makes.
+ */
+void iaa_hdr_gen_aecs_hist(const uint8_t *src, uint32_t src_len, uint32_t hist_len,
+			   bool final, struct iaa_hdr_gen_state *st, struct iaa_result *r);
+
+/*
+ * Dictionary compression (IAA 2.0, IAACAP.diction_comp): compression flags
+ * bits 11:10 name a level 1..3, which fixes the dictionary section of the
+ * compress AECS (Intel QPL's dictionary_utils.cpp): the text area (2 KiB
+ * at level 1, 4 KiB at 2 and 3), the raw dictionary right-aligned in it
+ * behind zero padding, then the hash table (4 KiB at levels 1 and 2, two
+ * pointers per entry; 8 KiB at level 3, four). The text area, padding
+ * included, is the history a compress gets (hist_len).
+ */
+#define IAA_DICT_LEVEL_MAX	3
+
+static inline uint32_t iaa_dict_text_size(unsigned int level)
+{
+	return level == 1 ? 2048 : 4096;
+}
+
+static inline uint32_t iaa_dict_table_size(unsigned int level)
+{
+	return level == 3 ? 8192 : 4096;
+}
 
 /*
  * Decompress (IAA opcode 0x42) a raw RFC 1951 stream: stored, fixed and
