@@ -38,7 +38,7 @@
 #define IAACAP          0x180
 
 /* IAACAP of version=0x200: the IAA 2.0 features the model performs */
-#define IAACAP_V2       0x100ull         /* header_gen */
+#define IAACAP_V2       0x180ull         /* header_gen, diction_comp */
 
 #define INTC_ERR        0x01
 #define INTC_CMD        0x02
@@ -82,6 +82,7 @@ enum {
 #define C_FLUSH         0x002
 #define C_EOB           0x004           /* END_PROC 1 */
 #define C_HDR_GEN(v)    ((v) << 12)     /* IAA 2.0 header generation */
+#define C_DICT(v)       ((v) << 10)     /* IAA 2.0 dictionary level */
 #define STATS_SIZE      1280
 #define STATS_LL        0               /* u32 ll[286], 2 reserved */
 #define STATS_D         288             /* u32 d[30], 2 reserved */
@@ -1381,6 +1382,234 @@ static void test_hdr_gen_two_pass(void)
     iaa_stop(t);
 }
 
+/*
+ * Dictionary compression (IAA 2.0): LOAD_DICT 1..3 with the level's text
+ * area and hash table after the 0x620 bytes of the AECS. The device's
+ * decompress takes no dictionary, so a stored block holding the text area
+ * goes first: the stream [stored text][compressed block] decodes to text
+ * and input, and the block alone fails where it reaches into the text.
+ */
+#define DICT_TEXT(v)    ((v) == 1 ? 2048u : 4096u)
+#define DICT_TABLE(v)   ((v) == 3 ? 8192u : 4096u)
+#define DICT_AECS(v)    (0x620 + DICT_TEXT(v) + DICT_TABLE(v))
+
+/*
+ * The fixed tables, then the text area of level @v with @raw bytes of @dict
+ * right-aligned in it, then the hash table
+ */
+static void aecs_dict(Iaa *t, unsigned v, const uint8_t *dict, uint32_t raw)
+{
+    g_autofree uint8_t *sec = g_malloc0(DICT_TEXT(v) + DICT_TABLE(v));
+
+    aecs_fixed(t);
+    memcpy(sec + DICT_TEXT(v) - raw, dict, raw);
+    /* the hash table: its content is not used, any bytes will do */
+    memset(sec + DICT_TEXT(v), 0x5a, DICT_TABLE(v));
+    qtest_memwrite(t->qts, t->mem + M_AECS + 0x620, sec,
+                   DICT_TEXT(v) + DICT_TABLE(v));
+}
+
+static Desc desc_dict(unsigned cr, unsigned v, uint32_t len)
+{
+    Desc d = desc_compress(cr, len, 16384);
+
+    stq_le_p(d.b + 0x18, M_DST + 5 + DICT_TEXT(v));
+    stw_le_p(d.b + 0x26, C_FLUSH | C_EOB | C_DICT(v));
+    stl_le_p(d.b + 0x34, DICT_AECS(v));
+    return d;
+}
+
+/*
+ * A stored block (BFINAL 0) of the AECS's text area at M_DST, before the
+ * @size bytes a desc_dict() compress wrote; decompress the whole into
+ * M_DST2 and return the record's status.
+ */
+static uint8_t dict_decode(Iaa *t, unsigned cr, unsigned v, uint32_t size,
+                           uint32_t out_len)
+{
+    uint32_t text = DICT_TEXT(v);
+    g_autofree uint8_t *b = g_malloc(5 + text);
+
+    b[0] = 0;
+    stw_le_p(b + 1, text);
+    stw_le_p(b + 3, ~text);
+    qtest_memread(t->qts, t->mem + M_AECS + 0x620, b + 5, text);
+    qtest_memwrite(t->qts, t->mem + M_DST, b, 5 + text);
+    submit(t, 0, desc_decompress(cr, 5 + text + size, text + out_len,
+                                 D_ONE_SHOT));
+    return cr_status(t, cr);
+}
+
+static void test_dictionary(void)
+{
+    Iaa *t = iaa_start("version=0x200,comp-base-ns=0,comp-ns-per-kib=0,"
+                       "decomp-base-ns=0,decomp-ns-per-kib=0");
+    g_autofree uint8_t *dict = g_malloc(4096);
+    g_autofree uint8_t *out = g_malloc(8192);
+    g_autofree uint8_t *zero = g_malloc0(4096);
+    uint8_t rec[64], sec[64];
+    uint32_t w[STATS_SIZE / 4], lits_plain = 0, lits_dict = 0, size;
+    Desc d;
+
+    /* random text (an LCG's high bytes): only the dictionary makes matches */
+    for (uint32_t i = 0, x = 1; i < 4096; i++) {
+        x = x * 1103515245u + 12345u;
+        dict[i] = x >> 24;
+    }
+    setup(t, 16, 0xff);
+    cr_clear(t);
+
+    for (unsigned v = 1; v <= 3; v++) {
+        uint32_t text = DICT_TEXT(v), n = text;
+        unsigned cr = 4 * v;
+
+        /* the input repeats the whole text area: every match reaches into it */
+        aecs_dict(t, v, dict, text);
+        qtest_memwrite(t->qts, t->mem + M_SRC, dict, n);
+        submit(t, 0, desc_dict(cr, v, n));
+        cr_read(t, cr, rec);
+        g_assert_cmphex(rec[0], ==, 0x01);
+        g_assert_cmpuint(le32(rec + 0x04), ==, n);
+        g_assert_cmphex(le32(rec + 0x20), ==, crc_ref(0xedb88320, dict, n));
+        size = le32(rec + 0x18);
+        g_assert_cmpuint(size, <, n / 16);
+        g_assert_cmphex(dict_decode(t, cr + 1, v, size, n), ==, 0x01);
+        cr_read(t, cr + 1, rec);
+        g_assert_cmpuint(le32(rec + 0x18), ==, text + n);
+        qtest_memread(t->qts, t->mem + M_DST2, out, text + n);
+        g_assert(!memcmp(out, dict, text));
+        g_assert(!memcmp(out + text, dict, n));
+        /* the block alone refers to history it does not have */
+        d = desc_decompress(cr + 2, size, n, D_ONE_SHOT);
+        stq_le_p(d.b + 0x10, M_DST + 5 + text);
+        submit(t, 0, d);
+        cr_read(t, cr + 2, rec);
+        g_assert_cmphex(rec[0], ==, 0x0a);
+        g_assert_cmphex(rec[1], ==, 0x12);
+    }
+
+    /*
+     * 64 bytes of dictionary, then a zero page: the matches reach into the
+     * zero padding, so the text area as a whole is the history
+     */
+    aecs_dict(t, 2, dict, 64);
+    qtest_memwrite(t->qts, t->mem + M_SRC, zero, 4096);
+    submit(t, 0, desc_dict(16, 2, 4096));
+    cr_read(t, 16, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    size = le32(rec + 0x18);
+    g_assert_cmpuint(size, <, 64);
+    g_assert_cmphex(dict_decode(t, 17, 2, size, 4096), ==, 0x01);
+    qtest_memread(t->qts, t->mem + M_DST2 + 4096, out, 4096);
+    g_assert(!memcmp(out, zero, 4096));
+    /* only the 64 dictionary bytes before it: a reference past them */
+    {
+        uint8_t hdr[5] = { 0, 64, 0, (uint8_t)~64, 0xff };
+
+        /* a stored block of the last 64 bytes, then the compressed one */
+        qtest_memwrite(t->qts, t->mem + M_DST + 4096 - 64, hdr, 5);
+        d = desc_decompress(18, 5 + 64 + size, 8192, D_ONE_SHOT);
+        stq_le_p(d.b + 0x10, M_DST + 4096 - 64);
+        submit(t, 0, d);
+        cr_read(t, 18, rec);
+        g_assert_cmphex(rec[0], ==, 0x0a);
+        g_assert_cmphex(rec[1], ==, 0x12);
+    }
+
+    /* statistics mode with a dictionary counts the parse that uses it */
+    qtest_memwrite(t->qts, t->mem + M_SRC, dict, 4096);
+    aecs_dict(t, 3, dict, 4096);
+    submit(t, 0, desc_stats(20, 4096, STATS_SIZE));
+    g_assert_cmphex(cr_status(t, 20), ==, 0x01);
+    stats_read(t, w);
+    for (unsigned i = 0; i < 256; i++) {
+        lits_plain += w[STATS_LL + i];
+    }
+    d = desc_stats(21, 4096, STATS_SIZE);
+    stl_le_p(d.b + 4, F_CRAV | F_RCR | F_CC | F_AECS);
+    d.b[7] = OP_COMPRESS;
+    stw_le_p(d.b + 0x26, C_STATS | C_DICT(3));
+    stq_le_p(d.b + 0x28, M_AECS);
+    stl_le_p(d.b + 0x34, DICT_AECS(3));
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 21), ==, 0x01);
+    stats_read(t, w);
+    for (unsigned i = 0; i < 256; i++) {
+        lits_dict += w[STATS_LL + i];
+    }
+    g_assert_cmpuint(lits_plain, >, 4000);
+    g_assert_cmpuint(lits_dict, <, 16);
+    /* ... and it reads its text from the AECS, so RD_SRC2_AECS is needed */
+    stl_le_p(d.b + 4, F_CRAV | F_RCR | F_CC);
+    d.b[7] = OP_COMPRESS;
+    stq_le_p(d.b + 8, M_CR + 22 * 64);
+    submit(t, 0, d);
+    cr_read(t, 22, rec);
+    g_assert_cmphex(rec[0], ==, 0x11);
+    g_assert_cmphex(le32(rec + 0x10), ==, F_AECS);
+
+    /*
+     * two passes with the dictionary (what QPL sends): the tables fit the
+     * parse with it, the text area stays, the block decodes after it
+     */
+    aecs_dict(t, 1, dict + 1000, 2048);
+    qtest_memwrite(t->qts, t->mem + M_SRC, dict + 500, 3000);
+    qtest_memset(t->qts, t->mem + M_AECS, 0, AECS_SIZE);
+    d = desc_hdr_gen_aecs(24, 3000, C_HDR_GEN(7) | C_EOB | C_FLUSH | C_DICT(1),
+                          true);
+    stl_le_p(d.b + 0x34, DICT_AECS(1));
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 24), ==, 0x01);
+    qtest_memread(t->qts, t->mem + M_AECS + 0x620 + 2048 - 64, sec, 64);
+    g_assert(!memcmp(sec, dict + 1000 + 2048 - 64, 64));
+    submit(t, 0, desc_dict(25, 1, 3000));
+    cr_read(t, 25, rec);
+    g_assert_cmphex(rec[0], ==, 0x01);
+    size = le32(rec + 0x18);
+    g_assert_cmpuint(size, <, 3000 / 2);
+    g_assert_cmphex(dict_decode(t, 26, 1, size, 3000), ==, 0x01);
+    qtest_memread(t->qts, t->mem + M_DST2 + 2048, out, 3000);
+    g_assert(!memcmp(out, dict + 500, 3000));
+
+    /* src2_size: exactly 0x620 + text + table, else 0x13 */
+    aecs_dict(t, 2, dict, 4096);
+    d = desc_dict(28, 2, 4096);
+    stl_le_p(d.b + 0x34, DICT_AECS(2) - 32);
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 28), ==, 0x13);
+    d = desc_dict(29, 2, 4096);
+    stl_le_p(d.b + 0x34, DICT_AECS(2) + 32);
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 29), ==, 0x13);
+    d = desc_dict(30, 1, 4096);
+    stl_le_p(d.b + 0x34, DICT_AECS(3));
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 30), ==, 0x13);
+    /* never with one pass (QPL takes two with a dictionary): 0x30 */
+    submit(t, 0, desc_hdr_gen(31, 4096, 8192,
+                              C_HDR_GEN(3) | C_EOB | C_FLUSH | C_DICT(1)));
+    g_assert_cmphex(cr_status(t, 31), ==, 0x30);
+    iaa_stop(t);
+
+    /* IAA 1.0: a compression flag it does not take, as HDR_GEN's */
+    t = iaa_start("comp-base-ns=0,comp-ns-per-kib=0");
+    setup(t, 16, 0xff);
+    cr_clear(t);
+    qtest_memwrite(t->qts, t->mem + M_SRC, dict, 4096);
+    for (unsigned v = 1; v <= 3; v++) {
+        aecs_dict(t, v, dict, DICT_TEXT(v));
+        submit(t, 0, desc_dict(v, v, 4096));
+        cr_read(t, v, rec);
+        g_assert_cmphex(rec[0], ==, 0x30);
+        g_assert_cmpuint(le32(rec + 0x18), ==, 0);
+    }
+    d = desc_stats(4, 4096, STATS_SIZE);
+    stw_le_p(d.b + 0x26, C_STATS | C_DICT(1));
+    submit(t, 0, d);
+    g_assert_cmphex(cr_status(t, 4), ==, 0x30);
+    iaa_stop(t);
+}
+
 static void test_decompress_flags(void)
 {
     static const uint8_t stored[] = { 0x00, 5, 0, 0xfa, 0xff,
@@ -1946,6 +2175,7 @@ int main(int argc, char **argv)
     qtest_add_func("/iaa/compress-stats", test_compress_stats);
     qtest_add_func("/iaa/hdr-gen", test_hdr_gen);
     qtest_add_func("/iaa/hdr-gen-two-pass", test_hdr_gen_two_pass);
+    qtest_add_func("/iaa/dictionary", test_dictionary);
     qtest_add_func("/iaa/decompress-flags", test_decompress_flags);
     qtest_add_func("/iaa/portal", test_portal);
     qtest_add_func("/iaa/timing", test_timing);

@@ -105,6 +105,82 @@ static bool iaa_comp_src_size_ok(IaaState *s, unsigned wq, uint32_t src_len,
 }
 
 /*
+ * Dictionary compression (IAA 2.0, IAACAP.diction_comp): LOAD_DICT 1..3 in
+ * compression flags bits 11:10 (QPL descriptor_compress_set_dictionary_
+ * mode) names a level, which fixes the dictionary section after the 0x620
+ * bytes of the compress AECS: the level's text area, the raw dictionary
+ * right-aligned in it behind zero padding, then its hash table (QPL
+ * dictionary_utils.cpp). The text area, padding included, is history
+ * before src1 (harder: a decompressor must be primed with all of it, as
+ * QPL's inflate is). The hash table is read with the AECS and its content
+ * ignored: QPL shows how it is built, not what the hardware does with it
+ * (README "IAA 2.0"). Model choices, harder where the sources are silent:
+ * on IAA 1.0 the bits are 0x30 as every flag the device does not take;
+ * RD_SRC2_AECS missing is 0x11 naming it; src2_size other than exactly
+ * 0x620 + text + table (what QPL sends) is 0x13.
+ */
+static unsigned iaa_comp_dict_level(uint16_t cflags)
+{
+    return (cflags & IAA_COMP_LOAD_DICT) >> IAA_COMP_LOAD_DICT_SHIFT;
+}
+
+/* the compression flags bits 11:10 a device of this version takes */
+static uint16_t iaa_comp_dict_flags(IaaState *s)
+{
+    return s->version >= IAA_VERSION_2 ? IAA_COMP_LOAD_DICT : 0;
+}
+
+/* bytes of AECS a compress reads: the record, then the dictionary if any */
+static uint32_t iaa_comp_aecs_size(unsigned level)
+{
+    if (!level) {
+        return IAA_AECS_COMP_SIZE;
+    }
+    return IAA_AECS_DICT + iaa_dict_text_size(level) +
+           iaa_dict_table_size(level);
+}
+
+static bool iaa_comp_dict_desc_ok(const uint8_t *d, unsigned level,
+                                  IaaOutcome *o)
+{
+    if (!(iaa_desc_flags(d) & IAA_F_RD_SRC2_AECS)) {
+        o->status = IAA_CS_INVALID_FLAGS;
+        o->invalid_flags = IAA_F_RD_SRC2_AECS;
+        return false;
+    }
+    if (iaa_ldl(d, IAA_DESC_SRC2_SIZE) != iaa_comp_aecs_size(level)) {
+        o->status = IAA_CS_INVALID_SIZE;
+        return false;
+    }
+    return true;
+}
+
+/*
+ * Read src1 behind the level's text area, taken from the AECS already read:
+ * one buffer, the text as the engine's history (*hist bytes, 0 without a
+ * dictionary). Returns the buffer; src1 starts *hist bytes into it.
+ */
+static uint8_t *iaa_comp_read_src(IaaState *s, const uint8_t *d,
+                                  const uint8_t *aecs, unsigned level,
+                                  uint32_t *hist, IaaOutcome *o)
+{
+    uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
+    uint32_t text = level ? iaa_dict_text_size(level) : 0;
+    uint8_t *buf = g_malloc(text + src_len);
+
+    if (text) {
+        memcpy(buf, aecs + IAA_AECS_DICT, text);
+    }
+    *hist = text;
+    if (!iaa_dma_read(s, iaa_ldq(d, IAA_DESC_SRC1_ADDR), buf + text, src_len,
+                      o)) {
+        g_free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/*
  * Statistics mode (STATS_MODE as the only compression flag, no AECS, as
  * QPL's statistics collector builds it): count the literals, length codes
  * and distance codes of the parse a compress of src1 makes, and write them
@@ -112,7 +188,10 @@ static bool iaa_comp_src_size_ok(IaaState *s, unsigned wq, uint32_t src_len,
  * sources are silent the harder reading is taken (README "Fidelity"):
  * STATS_MODE with any other compression flag is refused; a dst smaller
  * than the histogram fails before anything is read or written; the EOB is
- * never counted (QPL sets it to 1 in software when it reads 0).
+ * never counted (QPL sets it to 1 in software when it reads 0). On IAA 2.0
+ * LOAD_DICT may come with it, as QPL's dynamic mode with a dictionary sends
+ * it: then the AECS is read for its text and the parse counted is the one
+ * a compress with that dictionary makes.
  */
 static void iaa_op_compress_stats(IaaState *s, unsigned wq, const uint8_t *d,
                                   IaaOutcome *o)
@@ -121,15 +200,21 @@ static void iaa_op_compress_stats(IaaState *s, unsigned wq, const uint8_t *d,
     uint16_t cflags = iaa_ldw(d, IAA_DESC_OP_FLAGS);
     uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
     uint32_t dst_cap = iaa_ldl(d, IAA_DESC_MAX_DST_SIZE);
-    uint64_t src_addr = iaa_ldq(d, IAA_DESC_SRC1_ADDR);
     uint64_t dst_addr = iaa_ldq(d, IAA_DESC_DST_ADDR);
     uint32_t ll_hist[IAA_STATS_LL_COUNT], d_hist[IAA_STATS_D_COUNT];
     uint8_t hist[IAA_STATS_SIZE] = { 0 };       /* reserved words stay 0 */
-    g_autofree uint8_t *src = NULL;
+    unsigned level = iaa_comp_dict_level(cflags);
+    g_autofree uint8_t *aecs = NULL;
+    g_autofree uint8_t *buf = NULL;
+    const uint8_t *src;
+    uint32_t text = 0;
     struct iaa_result r;
 
-    if (cflags != IAA_COMP_STATS_MODE) {
+    if ((cflags & ~iaa_comp_dict_flags(s)) != IAA_COMP_STATS_MODE) {
         o->status = IAA_CS_INVALID_COMP_FLAG;
+        return;
+    }
+    if (level && !iaa_comp_dict_desc_ok(d, level, o)) {
         return;
     }
     if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
@@ -141,11 +226,20 @@ static void iaa_op_compress_stats(IaaState *s, unsigned wq, const uint8_t *d,
         return;
     }
 
-    src = g_malloc(src_len);
-    if (!iaa_dma_read(s, src_addr, src, src_len, o)) {
+    if (level) {
+        /* the dictionary only: no tables are used, the parse is counted */
+        aecs = g_malloc(iaa_comp_aecs_size(level));
+        if (!iaa_dma_read(s, iaa_ldq(d, IAA_DESC_SRC2_ADDR), aecs,
+                          iaa_comp_aecs_size(level), o)) {
+            return;
+        }
+    }
+    buf = iaa_comp_read_src(s, d, aecs, level, &text, o);
+    if (!buf) {
         return;
     }
-    iaa_compress_stats(src, src_len, ll_hist, d_hist, &r);
+    src = buf + text;
+    iaa_compress_stats_hist(src, src_len, text, ll_hist, d_hist, &r);
     for (unsigned i = 0; i < IAA_STATS_LL_COUNT; i++) {
         stl_le_p(hist + IAA_STATS_LL + 4 * i, ll_hist[i]);
     }
@@ -208,7 +302,8 @@ static bool iaa_desc_one_pass(const uint8_t *d)
  * public. Where the public sources are silent the harder reading is taken
  * (README "IAA 2.0"): on IAA 1.0 any of the bits is 0x30, as every other
  * compression flag the device does not take; a src1 over 4 KiB is 0x32;
- * END_PROC other than 1, or any other compression flag, is 0x30; an AECS
+ * END_PROC other than 1, or any other compression flag (LOAD_DICT too:
+ * QPL takes two passes with a dictionary), is 0x30; an AECS
  * read (RD_SRC2_AECS, QPL's multi-job form) is not modelled: 0x11.
  */
 static void iaa_op_compress_hdr_gen(IaaState *s, unsigned wq, const uint8_t *d,
@@ -288,7 +383,10 @@ static void iaa_op_compress_hdr_gen(IaaState *s, unsigned wq, const uint8_t *d,
  * silent: WR_SRC2_AECS_COMP missing is 0x11 naming it; compression-2 flags
  * other than exactly bit 1, END_PROC other than 1, or other compression
  * flags are 0x30; the AECS toggle (bit 22) is not modelled (0x11); a
- * header that does not fit the accumulator is 0x0a with error 0x16.
+ * header that does not fit the accumulator is 0x0a with error 0x16. With
+ * LOAD_DICT (QPL sends it here, never with one pass) the tables fit the
+ * parse with the dictionary, and only the record part of the AECS is
+ * written back.
  */
 static void iaa_op_compress_hdr_gen_aecs(IaaState *s, unsigned wq,
                                          const uint8_t *d, IaaOutcome *o)
@@ -296,13 +394,16 @@ static void iaa_op_compress_hdr_gen_aecs(IaaState *s, unsigned wq,
     uint32_t flags = iaa_desc_flags(d);
     uint16_t cflags = iaa_ldw(d, IAA_DESC_OP_FLAGS);
     uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
-    uint64_t src_addr = iaa_ldq(d, IAA_DESC_SRC1_ADDR);
     uint64_t aecs_addr = iaa_ldq(d, IAA_DESC_SRC2_ADDR);
     unsigned hdr_gen = iaa_comp_hdr_gen(cflags);
-    uint16_t rest = cflags & ~(IAA_COMP_HDR_GEN | IAA_COMP_FLUSH_OUTPUT);
+    unsigned level = iaa_comp_dict_level(cflags);
+    uint16_t rest = cflags & ~(IAA_COMP_HDR_GEN | IAA_COMP_FLUSH_OUTPUT |
+                               IAA_COMP_LOAD_DICT);
     g_autofree uint8_t *aecs = NULL;
-    g_autofree uint8_t *src = NULL;
+    g_autofree uint8_t *buf = NULL;
     g_autofree struct iaa_hdr_gen_state *st = NULL;
+    const uint8_t *src;
+    uint32_t text = 0;
     struct iaa_result r = { 0 };
 
     if (s->version < IAA_VERSION_2 || !iaa_hdr_gen_two_pass(hdr_gen) ||
@@ -316,6 +417,9 @@ static void iaa_op_compress_hdr_gen_aecs(IaaState *s, unsigned wq,
         o->invalid_flags = IAA_F_WR_SRC2_AECS_COMP;
         return;
     }
+    if (level && !iaa_comp_dict_desc_ok(d, level, o)) {
+        return;
+    }
     if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
         return;
     }
@@ -324,19 +428,22 @@ static void iaa_op_compress_hdr_gen_aecs(IaaState *s, unsigned wq,
         return;
     }
 
-    aecs = g_malloc0(IAA_AECS_COMP_SIZE);
-    src = g_malloc(src_len);
+    aecs = g_malloc0(iaa_comp_aecs_size(level));
     st = g_new0(struct iaa_hdr_gen_state, 1);
-    if (((flags & IAA_F_RD_SRC2_AECS) &&
-         !iaa_dma_read(s, aecs_addr, aecs, IAA_AECS_COMP_SIZE, o)) ||
-        !iaa_dma_read(s, src_addr, src, src_len, o)) {
+    if ((flags & IAA_F_RD_SRC2_AECS) &&
+        !iaa_dma_read(s, aecs_addr, aecs, iaa_comp_aecs_size(level), o)) {
         return;
     }
+    buf = iaa_comp_read_src(s, d, aecs, level, &text, o);
+    if (!buf) {
+        return;
+    }
+    src = buf + text;
     memcpy(st->accum, aecs + IAA_AECS_ACCUM, IAA_AECS_ACCUM_BYTES);
     st->accum_bits = iaa_ldl(aecs, IAA_AECS_ACCUM_BITS);
     st->crc_seed = iaa_ldl(aecs, IAA_AECS_CRC);
-    iaa_hdr_gen_aecs(src, src_len, hdr_gen == IAA_HDR_GEN_TWO_PASS_FINAL, st,
-                     &r);
+    iaa_hdr_gen_aecs_hist(src, src_len, text,
+                          hdr_gen == IAA_HDR_GEN_TWO_PASS_FINAL, st, &r);
 
     o->status = r.status;
     o->error_code = r.error_code;
@@ -355,6 +462,7 @@ static void iaa_op_compress_hdr_gen_aecs(IaaState *s, unsigned wq,
     }
     memcpy(aecs + IAA_AECS_ACCUM, st->accum, IAA_AECS_ACCUM_BYTES);
     stl_le_p(aecs + IAA_AECS_ACCUM_BITS, st->accum_bits);
+    /* the record only: the dictionary section is left as it is */
     iaa_dma_write(s, aecs_addr, aecs, IAA_AECS_COMP_SIZE, o);
 }
 
@@ -365,13 +473,15 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
     uint16_t cflags = iaa_ldw(d, IAA_DESC_OP_FLAGS);
     uint32_t src_len = iaa_ldl(d, IAA_DESC_SRC1_SIZE);
     uint32_t dst_cap = iaa_ldl(d, IAA_DESC_MAX_DST_SIZE);
-    uint64_t src_addr = iaa_ldq(d, IAA_DESC_SRC1_ADDR);
     uint64_t dst_addr = iaa_ldq(d, IAA_DESC_DST_ADDR);
     uint64_t aecs_addr = iaa_ldq(d, IAA_DESC_SRC2_ADDR);
     uint32_t ll_sym[IAA_AECS_LL_COUNT], d_sym[IAA_AECS_D_COUNT];
+    unsigned level = iaa_comp_dict_level(cflags);
     g_autofree uint8_t *aecs = NULL;
-    g_autofree uint8_t *src = NULL;
+    g_autofree uint8_t *buf = NULL;
     g_autofree uint8_t *dst = NULL;
+    const uint8_t *src;
+    uint32_t text = 0;
     struct iaa_comp_args a = { 0 };
     struct iaa_result r = { 0 };
 
@@ -387,8 +497,11 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
         iaa_op_compress_hdr_gen_aecs(s, wq, d, o);
         return;
     }
-    if (cflags & ~IAA_COMP_VALID) {
+    if (cflags & ~(IAA_COMP_VALID | iaa_comp_dict_flags(s))) {
         o->status = IAA_CS_INVALID_COMP_FLAG;
+        return;
+    }
+    if (level && !iaa_comp_dict_desc_ok(d, level, o)) {
         return;
     }
     if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
@@ -400,13 +513,16 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
     }
     dst_cap = MIN(dst_cap, iaa_wq_max_xfer(s, wq));
 
-    aecs = g_malloc(IAA_AECS_COMP_SIZE);
-    src = g_malloc(src_len);
+    aecs = g_malloc(iaa_comp_aecs_size(level));
     dst = g_malloc(MAX(dst_cap, 1));
-    if (!iaa_dma_read(s, aecs_addr, aecs, IAA_AECS_COMP_SIZE, o) ||
-        !iaa_dma_read(s, src_addr, src, src_len, o)) {
+    if (!iaa_dma_read(s, aecs_addr, aecs, iaa_comp_aecs_size(level), o)) {
         return;
     }
+    buf = iaa_comp_read_src(s, d, aecs, level, &text, o);
+    if (!buf) {
+        return;
+    }
+    src = buf + text;
     for (unsigned i = 0; i < IAA_AECS_LL_COUNT; i++) {
         ll_sym[i] = iaa_ldl(aecs, IAA_AECS_LL_SYM + 4 * i);
     }
@@ -423,6 +539,7 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
     a.accum = aecs + IAA_AECS_ACCUM;
     a.accum_bits = iaa_ldl(aecs, IAA_AECS_ACCUM_BITS);
     a.crc_seed = iaa_ldl(aecs, IAA_AECS_CRC);
+    a.hist_len = text;
     switch ((cflags & IAA_COMP_END_PROC) >> IAA_COMP_END_PROC_SHIFT) {
     case IAA_END_PROC_EOB_FINAL:
         a.end_stored = IAA_END_STORED_FINAL;

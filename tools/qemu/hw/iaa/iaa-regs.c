@@ -119,6 +119,7 @@ static uint64_t iaa_iaacap(IaaState *s)
         return 0;
     }
     v = FIELD_DP64(v, IAACAP, DEC_AECS_FORMAT_VER, 0);
+    v = FIELD_DP64(v, IAACAP, DICTION_COMP, 1);
     v = FIELD_DP64(v, IAACAP, HEADER_GEN, 1);
     return v;
 }

@@ -462,8 +462,14 @@ enum {
     IAA_CS_INVALID_INPUT_SIZE = 0x32,
 };
 
-/* AECS compress record (read through src2 with RD_SRC2_AECS) */
+/*
+ * AECS compress record (read through src2 with RD_SRC2_AECS). With a
+ * dictionary (IAA 2.0, LOAD_DICT 1..3) the level's text area and hash table
+ * follow it at IAA_AECS_DICT (iaa_engine.h, iaa_dict_text_size() and
+ * iaa_dict_table_size()).
+ */
 #define IAA_AECS_COMP_SIZE      1568
+#define IAA_AECS_DICT           0x620
 #define IAA_AECS_CRC            0x000
 #define IAA_AECS_ACCUM_BITS     0x01c
 #define IAA_AECS_ACCUM          0x020
