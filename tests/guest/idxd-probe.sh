@@ -37,7 +37,8 @@ done
 	not_ok "default configuration:$bad"
 
 # IAA 2.0 (-device intel-iaa,version=0x200): 6.12 idxd reads IAACAP and shows it as iaa_cap
-# (header_gen, bit 8); on IAA 1.0 the attribute is hidden (sysfs.c, iaa_cap visibility)
+# (header_gen, bit 8, and diction_comp, bit 7); on IAA 1.0 the attribute is hidden (sysfs.c,
+# iaa_cap visibility)
 bad= seen=
 for d in $devs; do
 	p=/sys/bus/dsa/devices/$d
@@ -45,7 +46,7 @@ for d in $devs; do
 	seen="$seen $d:$v"
 	case $v in
 	0x100) [ ! -e $p/iaa_cap ] || bad="$bad $d:iaa_cap on 1.0" ;;
-	0x200) [ "$(cat $p/iaa_cap 2>&1)" = 0x100 ] || bad="$bad $d:iaa_cap=$(cat $p/iaa_cap 2>&1)" ;;
+	0x200) [ "$(cat $p/iaa_cap 2>&1)" = 0x180 ] || bad="$bad $d:iaa_cap=$(cat $p/iaa_cap 2>&1)" ;;
 	*) bad="$bad $d:version=$v" ;;
 	esac
 done
