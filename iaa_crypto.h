@@ -6,6 +6,8 @@
 #ifndef __IAA_CRYPTO_H__
 #define __IAA_CRYPTO_H__
 
+#include <linux/bitfield.h>
+#include <linux/bits.h>
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -49,6 +51,11 @@
 #else
 #define IAA_TEST_NO_DMA_STOP	0
 #endif
+#ifdef IAA_CRYPTO_TEST_BREAK_ONE_PASS
+#define IAA_TEST_ONE_PASS_ANYWHERE 1	/* one-pass blocks on IAA 1.0 too */
+#else
+#define IAA_TEST_ONE_PASS_ANYWHERE 0
+#endif
 #ifdef IAA_CRYPTO_TEST_BREAK_ATOMIC_BOUND
 #define IAA_TEST_NO_ATOMIC_BOUND 1	/* a bound per wait, not per request */
 #else
@@ -90,6 +97,15 @@ enum iaa_accel_dma {
 	IAA_DMA_RESET,			/* reset: disabled until rebound */
 };
 
+/*
+ * The device's VERSION register (0x100 IAA 1.0, 0x200 IAA 2.0), and the
+ * IAACAP bits the driver uses. idxd reads IAACAP only from version 2 on; it
+ * is zero before.
+ */
+#define IAA_VERSION_MAJOR	GENMASK(15, 8)
+#define IAA_VERSION_MINOR	GENMASK(7, 0)
+#define IAA_CAP_HEADER_GEN	BIT_ULL(8)	/* one-pass dynamic blocks */
+
 /* One IAA device with at least one wq bound to this driver */
 struct iaa_accel {
 	struct idxd_device *idxd;
@@ -98,6 +114,8 @@ struct iaa_accel {
 	unsigned int nr_queues;
 	unsigned int nr_held;		/* queues not yet given back to idxd */
 	int node;			/* NUMA node the device is attached to */
+	u32 version;			/* VERSION, read at the first bind */
+	u64 cap;			/* IAACAP, read at the first bind */
 	struct iaa_aecs_comp *aecs;	/* fixed-Huffman compression state */
 	dma_addr_t aecs_dma;
 	struct iaa_counters stats;
@@ -241,6 +259,7 @@ struct iaa_req {
 	bool verify;
 	bool dynamic;			/* a dynamic-Huffman block if it pays */
 	bool dyn_aecs;			/* ... it does: the slot's AECS */
+	bool one_pass;			/* ... written by the device in one pass */
 	bool async;			/* -EINPROGRESS returned: use the callback */
 	bool spin_stage;		/* a later stage of async_irq, spun on briefly */
 	u32 crc;			/* CRC of the input, from the compress */
@@ -295,6 +314,8 @@ enum iaa_dyn_plan {
 int iaa_dyn_init(void);
 void iaa_dyn_exit(void);
 bool iaa_dyn_wants_stats(unsigned int slen);
+bool iaa_dyn_one_pass(const struct iaa_accel *accel, unsigned int slen);
+bool iaa_dyn_stored_fits(unsigned int slen, unsigned int dlen);
 dma_addr_t iaa_dyn_stats_dma(struct iaa_slot *slot);
 dma_addr_t iaa_dyn_aecs_dma(struct iaa_slot *slot);
 enum iaa_dyn_plan iaa_dyn_plan(struct iaa_slot *slot,

@@ -85,6 +85,7 @@ static int iaa_acomp_run(struct acomp_req *areq, enum iaa_op op)
 	r->verify = ctx->verify;
 	r->dynamic = ctx->dynamic;
 	r->dyn_aecs = false;
+	r->one_pass = false;
 	r->async = false;
 	r->spin_stage = false;
 	r->stage_ns = 0;

@@ -22,6 +22,15 @@
  *   - if even the smallest does not fit the destination: -ENOSPC at once.
  *   - inputs under IAA_DYN_MIN_BYTES skip the statistics: fixed Huffman.
  *
+ * A device with header generation (IAA 2.0, IAACAP header_gen) builds the
+ * tables itself: there an input of up to 4 KiB takes one operation, which
+ * writes a whole final dynamic block (iaa_dyn_one_pass()), with no
+ * statistics and nothing built on the CPU. The choice is made for each
+ * request once its wq is taken, from that wq's device, so that a system with
+ * devices of both kinds never sends the flags to a device without them. An
+ * input the device cannot make smaller than itself is written as stored
+ * blocks when they fit, as the two operations would have.
+ *
  * Every choice is counted (total_dynamic_* in debugfs). The output is always
  * one final block of raw deflate, so deflate-iaa, software inflate and this
  * driver read each other's streams.
@@ -93,6 +102,19 @@ bool iaa_dyn_wants_stats(unsigned int slen)
 		return true;
 	iaa_stat_inc(IAA_STAT_DYN_SMALL);
 	return false;
+}
+
+/*
+ * Whether the statistics of a compress of @slen bytes on a wq of @accel give
+ * way to one operation that writes the whole dynamic block
+ */
+bool iaa_dyn_one_pass(const struct iaa_accel *accel, unsigned int slen)
+{
+	bool hdr_gen = FIELD_GET(IAA_VERSION_MAJOR, accel->version) >= 2 &&
+		       FIELD_GET(IAA_CAP_HEADER_GEN, accel->cap);
+
+	return (hdr_gen || IAA_TEST_ONE_PASS_ANYWHERE) &&
+	       slen <= IAA_DEFL_ONE_PASS_MAX_BYTES;
 }
 
 /* Extra bits of length symbol 257 + @c and of distance symbol @c */
@@ -171,6 +193,12 @@ static void iaa_dyn_aecs_fill(struct iaa_aecs_comp *aecs,
 static unsigned int iaa_dyn_stored_bytes(unsigned int slen)
 {
 	return slen + STORED_HDR_BYTES * DIV_ROUND_UP(slen, STORED_MAX);
+}
+
+/* Whether stored blocks of @slen input bytes fit @dlen bytes */
+bool iaa_dyn_stored_fits(unsigned int slen, unsigned int dlen)
+{
+	return iaa_dyn_stored_bytes(slen) <= dlen;
 }
 
 /**

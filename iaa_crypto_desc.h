@@ -11,6 +11,7 @@
 #include <linux/bitfield.h>
 #include <linux/bits.h>
 #include <linux/build_bug.h>
+#include <linux/sizes.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <uapi/linux/idxd.h>
@@ -19,6 +20,14 @@
 #define IAA_DEFL_STATS_MODE		BIT(0)	/* count symbols, write no output */
 #define IAA_DEFL_FLUSH_OUTPUT		BIT(1)	/* pad the last byte with zeros */
 #define IAA_DEFL_APPEND_EOB		BIT(2)	/* emit the end-of-block symbol */
+/*
+ * Header generation (IAA 2.0, IAACAP header_gen): 3 makes the device build
+ * the Huffman tables of its input itself and write one whole final dynamic
+ * block, header, body and end of block, with no AECS; at most 4 KiB of input
+ */
+#define IAA_DEFL_HDR_GEN		GENMASK(14, 12)
+#define IAA_DEFL_HDR_GEN_FINAL		3
+#define IAA_DEFL_ONE_PASS_MAX_BYTES	SZ_4K
 
 /*
  * iax_hw_desc.decompr_flags (opcode 0x42), numbered as in Intel QPL's
@@ -128,6 +137,23 @@ static inline void iaa_desc_set_compress(struct iax_hw_desc *hw,
 	hw->max_dst_size = dlen;
 	hw->src2_addr = aecs;
 	hw->src2_size = sizeof(struct iaa_aecs_comp);
+}
+
+/* One final dynamic block whose header the device builds: no AECS */
+static inline void iaa_desc_set_compress_one_pass(struct iax_hw_desc *hw,
+						  dma_addr_t src, u32 slen,
+						  dma_addr_t dst, u32 dlen)
+{
+	hw->opcode = IAX_OPCODE_COMPRESS;
+	hw->flags = 0;
+	hw->compr_flags = FIELD_PREP(IAA_DEFL_HDR_GEN, IAA_DEFL_HDR_GEN_FINAL) |
+			  IAA_DEFL_FLUSH_OUTPUT | IAA_DEFL_APPEND_EOB;
+	hw->src1_addr = src;
+	hw->src1_size = slen;
+	hw->dst_addr = dst;
+	hw->max_dst_size = dlen;
+	hw->src2_addr = 0;
+	hw->src2_size = 0;
 }
 
 /* Statistics mode: no AECS, nothing but the counts is written */

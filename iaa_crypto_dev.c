@@ -18,8 +18,9 @@
  *     interrupt), quiesces idxd's own wq reference unless idxd did after a
  *     halt, and disables the wq.
  *
- * A device's state (the fixed-mode AECS) lives as long as it has a wq bound,
- * or being given back.
+ * A device's state (its VERSION and IAACAP, read when its first wq binds,
+ * and the fixed-mode AECS) lives as long as it has a wq bound, or being
+ * given back.
  * All of this, and the device list, is serialised by iaa_dev_lock, always
  * taken inside cpus_read_lock() because CPU hotplug rebuilds the table too.
  */
@@ -53,6 +54,12 @@ static struct iaa_accel *iaa_accel_get(struct idxd_device *idxd)
 
 	accel->idxd = idxd;
 	accel->node = dev_to_node(dev);
+	/* What the device can do: idxd read both registers at its probe */
+	accel->version = idxd->hw.version;
+	accel->cap = idxd->hw.iaa_cap.bits;
+	dev_dbg(dev, "IAA %lu.%lu, IAACAP %#llx\n",
+		FIELD_GET(IAA_VERSION_MAJOR, accel->version),
+		FIELD_GET(IAA_VERSION_MINOR, accel->version), accel->cap);
 	INIT_LIST_HEAD(&accel->queues);
 	ret = iaa_counters_init(&accel->stats);
 	if (ret) {

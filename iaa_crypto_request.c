@@ -222,6 +222,11 @@ static void iaa_desc_build(struct iaa_req *r)
 				   iaa_dyn_stats_dma(slot));
 		break;
 	case IAA_OP_COMPRESS:
+		if (r->one_pass) {
+			iaa_desc_set_compress_one_pass(hw, r->src.dma, r->src.len,
+						       r->dst.dma, r->dst.len);
+			break;
+		}
 		iaa_desc_set_compress(hw, r->src.dma, r->src.len,
 				      r->dst.dma, r->dst.len,
 				      r->dyn_aecs ?
@@ -611,6 +616,13 @@ int iaa_req_execute(struct iaa_req *r)
 		return iaa_req_software(r);
 	r->slot->req = r;
 
+	/* A device that builds the tables itself needs no statistics */
+	if (r->op == IAA_OP_STATS &&
+	    iaa_dyn_one_pass(r->queue->accel, r->areq->slen)) {
+		r->op = IAA_OP_COMPRESS;
+		r->one_pass = true;
+	}
+
 	ret = iaa_req_map(r, bounce_dst);
 	if (ret)
 		goto software;
@@ -987,6 +999,26 @@ static int iaa_req_stats_done(struct iaa_req *r, bool *store)
 	}
 }
 
+/*
+ * A one-pass dynamic compress ended with @err: counted when it wrote its
+ * block. An input it could not make smaller than itself goes out as stored
+ * blocks when they fit the caller's destination (*@store), as after
+ * statistics that found no better block.
+ */
+static void iaa_req_one_pass_done(struct iaa_req *r, int *err, bool *store)
+{
+	if (!*err) {
+		iaa_stat_inc(IAA_STAT_DYN_ONE_PASS);
+		iaa_counters_one_pass(&r->queue->stats);
+		iaa_counters_one_pass(&r->queue->accel->stats);
+	} else if (*err == -ENOSPC &&
+		   iaa_dyn_stored_fits(r->areq->slen, r->areq->dlen)) {
+		iaa_stat_inc(IAA_STAT_DYN_STORED);
+		*err = 0;
+		*store = true;
+	}
+}
+
 /**
  * iaa_req_done - a descriptor of @r finished, or was given up on
  * @r: the request
@@ -1046,9 +1078,13 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 			err = ret;
 		break;
 	case IAA_OP_COMPRESS:
-		if (r->dynamic)
+		if (r->one_pass) {
+			iaa_req_stage_time(r, IAA_STAT_DYN_ONE_PASS_NS);
+			iaa_req_one_pass_done(r, &err, &store);
+		} else if (r->dynamic) {
 			iaa_req_stage_time(r, IAA_STAT_DYN_PASS2_NS);
-		if (err || !r->verify)
+		}
+		if (err || store || !r->verify)
 			break;
 		ret = iaa_req_start_verify(r, cr);
 		if (ret == IAA_REQ_NEXT_STAGE || ret == -EINPROGRESS)

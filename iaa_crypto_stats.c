@@ -159,6 +159,8 @@ IAA_STAT_ATTR(DYN_NOSPC, total_dynamic_incompressible);
 IAA_STAT_ATTR(DYN_PASS1_NS, total_dynamic_stats_ns);
 IAA_STAT_ATTR(DYN_BUILD_NS, total_dynamic_build_ns);
 IAA_STAT_ATTR(DYN_PASS2_NS, total_dynamic_compress_ns);
+IAA_STAT_ATTR(DYN_ONE_PASS, total_dynamic_one_pass_blocks);
+IAA_STAT_ATTR(DYN_ONE_PASS_NS, total_dynamic_one_pass_ns);
 
 static struct attribute *iaa_stat_attr_list[IAA_STAT_NR + 1] = {
 	[IAA_STAT_COMP_CALLS] = &driver_attr_total_comp_calls.attr,
@@ -186,6 +188,8 @@ static struct attribute *iaa_stat_attr_list[IAA_STAT_NR + 1] = {
 	[IAA_STAT_DYN_PASS1_NS] = &driver_attr_total_dynamic_stats_ns.attr,
 	[IAA_STAT_DYN_BUILD_NS] = &driver_attr_total_dynamic_build_ns.attr,
 	[IAA_STAT_DYN_PASS2_NS] = &driver_attr_total_dynamic_compress_ns.attr,
+	[IAA_STAT_DYN_ONE_PASS] = &driver_attr_total_dynamic_one_pass_blocks.attr,
+	[IAA_STAT_DYN_ONE_PASS_NS] = &driver_attr_total_dynamic_one_pass_ns.attr,
 };
 
 const struct attribute_group iaa_stats_driver_group = {
@@ -221,12 +225,16 @@ static struct dev_ext_attribute iaa_wq_attr_decomp_calls =
 	IAA_WQ_COUNT_ATTR(decomp_calls, offsetof(struct iaa_count_block, decomp_calls));
 static struct dev_ext_attribute iaa_wq_attr_decomp_bytes =
 	IAA_WQ_COUNT_ATTR(decomp_bytes, offsetof(struct iaa_count_block, decomp_bytes));
+static struct dev_ext_attribute iaa_wq_attr_one_pass_blocks =
+	IAA_WQ_COUNT_ATTR(one_pass_blocks,
+			  offsetof(struct iaa_count_block, one_pass_blocks));
 
 static struct attribute *iaa_wq_count_attrs[] = {
 	&iaa_wq_attr_comp_calls.attr.attr,
 	&iaa_wq_attr_comp_bytes.attr.attr,
 	&iaa_wq_attr_decomp_calls.attr.attr,
 	&iaa_wq_attr_decomp_bytes.attr.attr,
+	&iaa_wq_attr_one_pass_blocks.attr.attr,
 	NULL
 };
 
@@ -256,11 +264,13 @@ static void iaa_counters_show(struct seq_file *m, const char *indent,
 		sum.comp_bytes += b->comp_bytes;
 		sum.decomp_calls += b->decomp_calls;
 		sum.decomp_bytes += b->decomp_bytes;
+		sum.one_pass_blocks += b->one_pass_blocks;
 	}
 	seq_printf(m, "%scomp_calls: %llu\n", indent, sum.comp_calls);
 	seq_printf(m, "%scomp_bytes: %llu\n", indent, sum.comp_bytes);
 	seq_printf(m, "%sdecomp_calls: %llu\n", indent, sum.decomp_calls);
 	seq_printf(m, "%sdecomp_bytes: %llu\n", indent, sum.decomp_bytes);
+	seq_printf(m, "%sone_pass_blocks: %llu\n", indent, sum.one_pass_blocks);
 }
 
 static int iaa_wq_stats_show(struct seq_file *m, void *unused)
@@ -277,6 +287,8 @@ static int iaa_wq_stats_show(struct seq_file *m, void *unused)
 	list_for_each_entry(accel, &iaa_accels, link) {
 		seq_puts(m, "\niaa device:\n");
 		seq_printf(m, "  id: %d\n", accel->idxd->id);
+		seq_printf(m, "  version: %#x\n", accel->version);
+		seq_printf(m, "  iaa_cap: %#llx\n", accel->cap);
 		seq_printf(m, "  n_wqs: %u\n", accel->nr_queues);
 		iaa_counters_show(m, "  ", &accel->stats);
 		seq_puts(m, "  wqs:\n");

@@ -44,6 +44,8 @@ enum iaa_stat {
 	IAA_STAT_DYN_PASS1_NS,		/* latency_stats: statistics operations */
 	IAA_STAT_DYN_BUILD_NS,		/* ... building codes and header */
 	IAA_STAT_DYN_PASS2_NS,		/* ... their compress operations */
+	IAA_STAT_DYN_ONE_PASS,		/* dynamic blocks the device wrote in one pass */
+	IAA_STAT_DYN_ONE_PASS_NS,	/* latency_stats: those operations */
 	IAA_STAT_NR
 };
 
@@ -61,6 +63,7 @@ struct iaa_count_block {
 	u64 comp_bytes;			/* compressed bytes produced */
 	u64 decomp_calls;
 	u64 decomp_bytes;		/* compressed bytes consumed */
+	u64 one_pass_blocks;		/* dynamic blocks written in one pass */
 };
 
 struct iaa_counters {
@@ -86,6 +89,11 @@ static inline void iaa_counters_add(struct iaa_counters *c, bool comp,
 	}
 }
 
+static inline void iaa_counters_one_pass(struct iaa_counters *c)
+{
+	this_cpu_inc(c->pc->one_pass_blocks);
+}
+
 static inline bool iaa_latency_stats_on(void)
 {
 	return static_branch_unlikely(&iaa_latency_stats);
@@ -107,6 +115,7 @@ struct iaa_counters { };
 static inline void iaa_stat_add(enum iaa_stat stat, u64 val) { }
 static inline void iaa_counters_add(struct iaa_counters *c, bool comp,
 				    u64 bytes) { }
+static inline void iaa_counters_one_pass(struct iaa_counters *c) { }
 static inline bool iaa_latency_stats_on(void) { return false; }
 static inline int iaa_counters_init(struct iaa_counters *c) { return 0; }
 static inline void iaa_counters_free(struct iaa_counters *c) { }
