@@ -1000,22 +1000,29 @@ static int iaa_req_stats_done(struct iaa_req *r, bool *store)
 }
 
 /*
- * A one-pass dynamic compress ended with @err: counted when it wrote its
- * block. An input it could not make smaller than itself goes out as stored
- * blocks when they fit the caller's destination (*@store), as after
- * statistics that found no better block.
+ * A one-pass dynamic compress of @r ended with @err, having written @out
+ * bytes: counted when its block is kept. An input whose block did not fit,
+ * or came out larger than stored blocks, goes out as stored blocks when
+ * they fit the caller's destination (*@store), as after statistics that
+ * found no better block.
  */
-static void iaa_req_one_pass_done(struct iaa_req *r, int *err, bool *store)
+static void iaa_req_one_pass_done(struct iaa_req *r, unsigned int out,
+				  int *err, bool *store)
 {
-	if (!*err) {
-		iaa_stat_inc(IAA_STAT_DYN_ONE_PASS);
-		iaa_counters_one_pass(&r->queue->stats);
-		iaa_counters_one_pass(&r->queue->accel->stats);
-	} else if (*err == -ENOSPC &&
-		   iaa_dyn_stored_fits(r->areq->slen, r->areq->dlen)) {
+	struct acomp_req *areq = r->areq;
+
+	if (*err && *err != -ENOSPC)
+		return;
+	/* Stored blocks smaller than the device's: @out - 1 bytes hold them */
+	if ((*err || !out || iaa_dyn_stored_fits(areq->slen, out - 1)) &&
+	    iaa_dyn_stored_fits(areq->slen, areq->dlen)) {
 		iaa_stat_inc(IAA_STAT_DYN_STORED);
 		*err = 0;
 		*store = true;
+	} else if (!*err) {
+		iaa_stat_inc(IAA_STAT_DYN_ONE_PASS);
+		iaa_counters_one_pass(&r->queue->stats);
+		iaa_counters_one_pass(&r->queue->accel->stats);
 	}
 }
 
@@ -1080,7 +1087,7 @@ static int iaa_req_done(struct iaa_req *r, int forced_err)
 	case IAA_OP_COMPRESS:
 		if (r->one_pass) {
 			iaa_req_stage_time(r, IAA_STAT_DYN_ONE_PASS_NS);
-			iaa_req_one_pass_done(r, &err, &store);
+			iaa_req_one_pass_done(r, out, &err, &store);
 		} else if (r->dynamic) {
 			iaa_req_stage_time(r, IAA_STAT_DYN_PASS2_NS);
 		}
