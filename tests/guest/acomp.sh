@@ -9,6 +9,9 @@
 #   acomp.full=MODE    the mode that gets the full run; the others get quick=1 (default: all
 #                      full)
 #   acomp.alg=NAME     the algorithm of a driver run (default deflate-iaa)
+#
+# On deflate-iaa-dynamic with our driver, a last case checks where its blocks were written in
+# one pass: on each IAA 2.0 device that compressed, never on an IAA 1.0 one (one_pass_check).
 . /tests/lib.sh
 
 arg() { karg acomp "$1"; }
@@ -63,10 +66,14 @@ rmmod iaa_test
 per=$(lines $t | sed -n 's/^1\.\.\([0-9]*\)$/\1/p')
 nconf=0
 for m in $modes; do for v in $verifies; do nconf=$((nconf + 1)); done; done
-plan $(((per + 1) * nconf + 1))
+onepass=0
+[ "$driver" = ours ] && [ "$alg" = deflate-iaa-dynamic ] &&
+	[ -r /sys/kernel/debug/iaa-crypto/wq_stats ] && onepass=1
+plan $(((per + 1) * nconf + 1 + onepass))
 note "driver $driver, alg $alg, $per cases per run, modes: $modes, verify_compress: $verifies"
 
 dmesg_mark
+[ $onepass = 1 ] && p0=$(one_pass_snap)
 # report CONF TAG RC: translate the run's KTAP into cases named "CONF CASE"
 report() {
 	_seen=0
@@ -143,5 +150,10 @@ for m in $modes; do
 	done
 done
 [ "$driver" != generic ] && configure sync 1
+if [ $onepass = 1 ]; then
+	msg=$(one_pass_check "$p0" "$(one_pass_snap)") &&
+		ok "one-pass blocks on IAA 2.0 only: $msg" ||
+		not_ok "one-pass blocks on IAA 2.0 only: $msg"
+fi
 dmesg_clean && ok "no warnings in the kernel log" || not_ok "no warnings in the kernel log"
 finish

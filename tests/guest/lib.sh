@@ -51,6 +51,42 @@ wqsum() {
 	awk -v k="$1:" '/^    [a-z_]+:/ && $1 == k { s += $2 } END { print s + 0 }' \
 		/sys/kernel/debug/iaa-crypto/wq_stats 2>/dev/null
 }
+# one_pass_snap: "ID ONE_PASS_BLOCKS COMP_CALLS" for each device in our wq_stats (its 2-space
+# indented lines)
+one_pass_snap() {
+	awk '/^iaa device:/ { if (id != "") print id, o, c; id = ""; o = 0; c = 0 }
+	     /^  id:/ { id = $2 } /^  one_pass_blocks:/ { o = $2 } /^  comp_calls:/ { c = $2 }
+	     END { if (id != "") print id, o, c }' /sys/kernel/debug/iaa-crypto/wq_stats 2>/dev/null
+}
+# one_pass_check BEFORE AFTER (two one_pass_snap outputs): prints each device's one-pass blocks
+# and compress calls between them; true when no IAA 1.0 device wrote a one-pass block, every
+# IAA 2.0 device that compressed did, and, with an IAA 2.0 device in the VM, one did (the
+# version is idxd's, from sysfs)
+one_pass_check() {
+	_bad=0 _v2=0 _have2=0 _msg=
+	while read -r _id _o _c; do
+		[ -n "$_id" ] || continue
+		_o0=$(printf '%s\n' "$1" | awk -v i="$_id" '$1 == i { print $2 }')
+		_c0=$(printf '%s\n' "$1" | awk -v i="$_id" '$1 == i { print $3 }')
+		_do=$((_o - ${_o0:-0})) _dc=$((_c - ${_c0:-0}))
+		_ver=$(cat /sys/bus/dsa/devices/iax$_id/version 2>/dev/null || echo 0)
+		_msg="$_msg iax$_id (version $_ver): one_pass_blocks +$_do, comp_calls +$_dc;"
+		if [ $((_ver)) -ge $((0x200)) ]; then
+			_have2=1
+			if [ $_dc -gt 0 ]; then
+				_v2=$((_v2 + 1))
+				[ $_do -gt 0 ] || _bad=1
+			fi
+		else
+			[ $_do -eq 0 ] || _bad=1
+		fi
+	done <<ONEPASS
+$2
+ONEPASS
+	_msg=${_msg%;}
+	echo "${_msg# }"
+	[ $_bad = 0 ] && { [ $_have2 = 0 ] || [ $_v2 -gt 0 ]; }
+}
 errsum() {
 	_s=0
 	for _f in einval timeout fault hw; do

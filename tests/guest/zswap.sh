@@ -11,7 +11,9 @@
 #
 # Kernel command line knobs: zswap.pages=N (default 1200), zswap.modes=LIST (default: all),
 # zswap.alg=NAME the compressor (default deflate-iaa). With deflate-iaa-dynamic, each mode
-# also checks that dynamic blocks were made (total_dynamic_blocks).
+# also checks that dynamic blocks were made (total_dynamic_blocks, plus
+# total_dynamic_one_pass_blocks), and that the one-pass blocks came from each IAA 2.0 device
+# that compressed and from no IAA 1.0 device (one_pass_check).
 . /tests/lib.sh
 
 arg() { karg zswap "$1"; }
@@ -44,7 +46,7 @@ stats=1
 # ours: the latency maxima, kept while latency_stats is 1 (0 by default)
 lat=0
 [ -w $D/latency_stats ] && lat=1
-plan $((nmodes * (5 + dyn) + 1 + lat))
+plan $((nmodes * (5 + 2 * dyn) + 1 + lat))
 if [ $lat = 1 ]; then
 	lat0=$(cat $D/latency_stats)
 	echo 1 >$D/stats_reset
@@ -72,7 +74,8 @@ for m in $modes; do
 	zswap_off
 	if ! set_mode "$m" || ! zswap_on $alg; then
 		for c in pageout vmstat calls device errors; do not_ok "$m: $c: zswap on $alg"; done
-		[ $dyn = 1 ] && not_ok "$m: dynamic blocks: zswap on $alg"
+		[ $dyn = 1 ] && not_ok "$m: dynamic blocks: zswap on $alg" &&
+			not_ok "$m: one-pass blocks: zswap on $alg"
 		continue
 	fi
 	# the zswap loads that are copies, not decompressions (7.3: the random pages); zswap makes
@@ -81,7 +84,8 @@ for m in $modes; do
 	[ -e /sys/kernel/debug/zswap/stored_incompressible_pages ] && raw=$random
 	o0=$(vmstat zswpout) i0=$(vmstat zswpin)
 	c0=$(st total_comp_calls) d0=$(st total_decomp_calls) e0=$(errsum)
-	[ $dyn = 1 ] && y0=$(st total_dynamic_blocks)
+	[ $dyn = 1 ] && y0=$(($(st total_dynamic_blocks) + $(st total_dynamic_one_pass_blocks))) &&
+		p0=$(one_pass_snap)
 	[ $stats = 1 ] && wc0=$(wqsum comp_calls) wd0=$(wqsum decomp_calls)
 	out=$(tmo 900 pageout -x $seed "$pages")
 	rc=$?
@@ -99,7 +103,8 @@ for m in $modes; do
 		skip "$m: compress/decompress calls >= zswpout/zswpin" "no statistics"
 		skip "$m: the devices' wqs did the work" "no statistics"
 		skip "$m: no device errors" "no statistics"
-		[ $dyn = 1 ] && skip "$m: dynamic blocks" "no statistics"
+		[ $dyn = 1 ] && skip "$m: dynamic blocks" "no statistics" &&
+			skip "$m: one-pass blocks" "no statistics"
 		continue
 	fi
 	[ $dc -ge $dout ] && [ $dd -ge $((din - raw)) ] && [ $dout -gt 0 ] &&
@@ -115,10 +120,13 @@ for m in $modes; do
 		grep -E 'error|fail' $D/wq_stats | sed 's/^/    # /'
 	}
 	if [ $dyn = 1 ]; then
-		dy=$(($(st total_dynamic_blocks) - y0))
+		dy=$(($(st total_dynamic_blocks) + $(st total_dynamic_one_pass_blocks) - y0))
 		# most of pageout's compressible pages earn a dynamic header
 		[ $dy -ge $((dout / 2)) ] && ok "$m: dynamic blocks +$dy (>= half of zswpout +$dout)" ||
 			not_ok "$m: dynamic blocks +$dy (want >= half of zswpout +$dout)"
+		msg=$(one_pass_check "$p0" "$(one_pass_snap)") &&
+			ok "$m: one-pass blocks on IAA 2.0 only: $msg" ||
+			not_ok "$m: one-pass blocks on IAA 2.0 only: $msg"
 	fi
 done
 zswap_off
