@@ -45,61 +45,61 @@ static const u8 huff_cl_order[DEFL_CL_SYMS] = {
 #define CL_TOK_SYM(t)		((t) & 0x1f)
 #define CL_TOK_EXTRA(t)		((t) >> 5)
 
-/* Up to this many symbols an insertion sort costs less than a radix sort */
-#define HUFF_INSERTION_SORT_MAX	32
+/*
+ * Counts below this are sorted by counting them: on a page most symbols
+ * occur a few times, and the few with larger counts are sorted by insertion
+ */
+#define HUFF_SMALL	IAA_HUFF_SMALL
 
 /*
- * The symbols of @freq with a nonzero count into w->sym, in increasing
- * order of count (stable: ties in symbol order). Returns how many.
+ * The symbols of @freq with a nonzero count: into @used in symbol order,
+ * and into w->sym in increasing order of count (stable: ties in symbol
+ * order) with their counts in w->a. Returns how many.
  */
-static unsigned int huff_sort(const u32 *freq, unsigned int n,
+static unsigned int huff_sort(const u32 *freq, unsigned int n, u16 *used,
 			      struct iaa_huff_work *w)
 {
-	u16 *bucket = w->bucket;
-	u16 *src = w->sym, *dst = w->tmp, *t;
-	unsigned int i, m = 0, shift;
-	u32 max = 0;
+	u16 *pos = w->bucket, *big = w->tmp;
+	unsigned int i, j, m = 0, nb = 0, at = 0, c;
 
+	memset(pos, 0, HUFF_SMALL * sizeof(*pos));
 	for (i = 0; i < n; i++) {
-		if (freq[i]) {
-			w->sym[m++] = i;
-			max = max(max, freq[i]);
+		c = freq[i];
+		if (!c)
+			continue;
+		used[m++] = i;
+		if (c < HUFF_SMALL)
+			pos[c]++;
+		else
+			big[nb++] = i;
+	}
+
+	/* the small counts in order, each count's symbols in symbol order */
+	for (c = 1; c < HUFF_SMALL; c++) {
+		j = pos[c];
+		pos[c] = at;
+		at += j;
+	}
+	for (i = 0; i < m; i++) {
+		c = freq[used[i]];
+		if (c < HUFF_SMALL) {
+			w->sym[pos[c]] = used[i];
+			w->a[pos[c]++] = c;
 		}
 	}
 
-	/* A few symbols (distance and code-length codes): insertion sort */
-	if (m <= HUFF_INSERTION_SORT_MAX) {
-		for (i = 1; i < m; i++) {
-			u16 v = w->sym[i];
-			unsigned int j = i;
+	/* the large ones after them, by insertion */
+	for (i = 0; i < nb; i++) {
+		u16 v = big[i];
 
-			for (; j && freq[w->sym[j - 1]] > freq[v]; j--)
-				w->sym[j] = w->sym[j - 1];
-			w->sym[j] = v;
+		c = freq[v];
+		for (j = at + i; j > at && w->a[j - 1] > c; j--) {
+			w->sym[j] = w->sym[j - 1];
+			w->a[j] = w->a[j - 1];
 		}
-		return m;
+		w->sym[j] = v;
+		w->a[j] = c;
 	}
-
-	for (shift = 0; shift < 32 && (max >> shift); shift += 8) {
-		/* the digits this pass can meet: fewer in the last one */
-		unsigned int nb = min(max >> shift, 255u) + 1, pos = 0, c;
-
-		memset(bucket, 0, nb * sizeof(*bucket));
-		for (i = 0; i < m; i++)
-			bucket[(freq[src[i]] >> shift) & 0xff]++;
-		for (i = 0; i < nb; i++) {
-			c = bucket[i];
-			bucket[i] = pos;
-			pos += c;
-		}
-		for (i = 0; i < m; i++)
-			dst[bucket[(freq[src[i]] >> shift) & 0xff]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != w->sym)
-		memcpy(w->sym, src, m * sizeof(*src));
 	return m;
 }
 
@@ -214,6 +214,40 @@ static void huff_lengths_pm(struct iaa_huff_work *w, unsigned int m,
 	}
 }
 
+/*
+ * Code lengths for @freq into @len (every entry written), and the symbols
+ * that have a code into @used, in symbol order. Returns how many: at least
+ * two.
+ */
+static unsigned int huff_lengths(const u32 *freq, unsigned int n,
+				 unsigned int max_bits, u8 *len, u16 *used,
+				 struct iaa_huff_work *w)
+{
+	unsigned int i, m = huff_sort(freq, n, used, w);
+
+	memset(len, 0, n);
+	if (m < 2) {
+		unsigned int s = m ? used[0] : 0;
+
+		/* the lone symbol and a partner, in symbol order */
+		used[0] = 0;
+		used[1] = s ? s : 1;
+		len[used[0]] = 1;
+		len[used[1]] = 1;
+		return 2;
+	}
+
+	huff_lengths_mk(w->a, m);
+	if (w->a[0] > max_bits) {
+		for (i = 0; i < m; i++)
+			w->wt[i] = freq[w->sym[i]];
+		huff_lengths_pm(w, m, max_bits);
+	}
+	for (i = 0; i < m; i++)
+		len[w->sym[i]] = w->a[i];
+	return m;
+}
+
 /**
  * iaa_huff_lengths - code lengths for symbol counts
  * @freq: count of each of the @n symbols
@@ -227,25 +261,29 @@ static void huff_lengths_pm(struct iaa_huff_work *w, unsigned int m,
 void iaa_huff_lengths(const u32 *freq, unsigned int n, unsigned int max_bits,
 		      u8 *len, struct iaa_huff_work *w)
 {
-	unsigned int i, m = huff_sort(freq, n, w);
+	huff_lengths(freq, n, max_bits, len, w->used, w);
+}
 
-	memset(len, 0, n);
-	if (m < 2) {
-		unsigned int s = m ? w->sym[0] : 0;
+/*
+ * Canonical codes (RFC 1951 section 3.2.2) of the @m symbols @used, in
+ * symbol order, with lengths @len; the other entries of @code stay as they
+ * are.
+ */
+static void huff_codes_used(const u8 *len, const u16 *used, unsigned int m,
+			    u16 *code)
+{
+	u16 count[DEFL_MAX_BITS + 1] = { }, next[DEFL_MAX_BITS + 1];
+	unsigned int bits, i;
+	u16 c = 0;
 
-		len[s] = 1;
-		len[s ? 0 : 1] = 1;
-		return;
+	for (i = 0; i < m; i++)
+		count[len[used[i]]]++;
+	for (bits = 1; bits <= DEFL_MAX_BITS; bits++) {
+		c = (c + count[bits - 1]) << 1;
+		next[bits] = c;
 	}
-
 	for (i = 0; i < m; i++)
-		w->wt[i] = freq[w->sym[i]];
-	memcpy(w->a, w->wt, m * sizeof(w->a[0]));
-	huff_lengths_mk(w->a, m);
-	if (w->a[0] > max_bits)
-		huff_lengths_pm(w, m, max_bits);
-	for (i = 0; i < m; i++)
-		len[w->sym[i]] = w->a[i];
+		code[used[i]] = next[len[used[i]]]++;
 }
 
 /**
@@ -282,46 +320,65 @@ u64 iaa_huff_cost(const u32 *freq, const u8 *len, unsigned int n)
 	return bits;
 }
 
-/* Run-length code the lengths @len[0..n-1] as code-length tokens */
-static unsigned int huff_rle(const u8 *len, unsigned int n, u16 *tok,
-			     u32 *cl_freq)
+/* Code-length tokens for @run lengths @l in a row */
+static __always_inline unsigned int huff_rle_run(unsigned int l,
+						 unsigned int run, u16 *tok,
+						 u32 *cl_freq)
 {
-	unsigned int i = 0, t = 0, run, r;
+	unsigned int t = 0, r;
 
-	while (i < n) {
-		u8 l = len[i];
-
-		for (run = 1; i + run < n && len[i + run] == l; run++)
-			;
-		i += run;
-		if (!l) {
-			while (run >= 11) {
-				r = min(run, 138u);
-				tok[t++] = CL_TOK(CL_ZEROS_LONG, r - 11);
-				cl_freq[CL_ZEROS_LONG]++;
-				run -= r;
-			}
-			if (run >= 3) {
-				tok[t++] = CL_TOK(CL_ZEROS, run - 3);
-				cl_freq[CL_ZEROS]++;
-				run = 0;
-			}
-		} else {
-			tok[t++] = CL_TOK(l, 0);
-			cl_freq[l]++;
-			run--;
-			while (run >= 3) {
-				r = min(run, 6u);
-				tok[t++] = CL_TOK(CL_REPEAT, r - 3);
-				cl_freq[CL_REPEAT]++;
-				run -= r;
-			}
+	if (!l) {
+		while (run >= 11) {
+			r = min(run, 138u);
+			tok[t++] = CL_TOK(CL_ZEROS_LONG, r - 11);
+			cl_freq[CL_ZEROS_LONG]++;
+			run -= r;
 		}
-		while (run--) {
-			tok[t++] = CL_TOK(l, 0);
-			cl_freq[l]++;
+		if (run >= 3) {
+			tok[t++] = CL_TOK(CL_ZEROS, run - 3);
+			cl_freq[CL_ZEROS]++;
+			run = 0;
+		}
+	} else {
+		tok[t++] = CL_TOK(l, 0);
+		cl_freq[l]++;
+		run--;
+		while (run >= 3) {
+			r = min(run, 6u);
+			tok[t++] = CL_TOK(CL_REPEAT, r - 3);
+			cl_freq[CL_REPEAT]++;
+			run -= r;
 		}
 	}
+	cl_freq[l] += run;
+	while (run--)
+		tok[t++] = CL_TOK(l, 0);
+	return t;
+}
+
+/*
+ * Run-length code the lengths @len[0..n-1] as code-length tokens, from the
+ * @m symbols @used that have a length (in symbol order): the gaps between
+ * them are the runs of zeros
+ */
+static unsigned int huff_rle(const u8 *len, unsigned int n, const u16 *used,
+			     unsigned int m, u16 *tok, u32 *cl_freq)
+{
+	unsigned int k = 0, t = 0, at = 0, s, r, l;
+
+	while (k < m && (s = used[k]) < n) {
+		if (s > at)
+			t += huff_rle_run(0, s - at, tok + t, cl_freq);
+		l = len[s];
+		for (r = 1; k + r < m && used[k + r] == s + r && s + r < n &&
+		     len[s + r] == l; r++)
+			;
+		t += huff_rle_run(l, r, tok + t, cl_freq);
+		k += r;
+		at = s + r;
+	}
+	if (n > at)
+		t += huff_rle_run(0, n - at, tok + t, cl_freq);
 	return t;
 }
 
@@ -386,23 +443,26 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 		[CL_REPEAT] = 2, [CL_ZEROS] = 3, [CL_ZEROS_LONG] = 7
 	};
 	u16 cl_put[DEFL_CL_SYMS];
-	unsigned int hlit, hdist, hclen, ntok, i;
+	unsigned int hlit, hdist, hclen, ntok, i, mll, md;
 	struct huff_bits bw = {
 		.p = b->hdr,
 		.end = b->hdr + sizeof(b->hdr),
 	};
 
-	iaa_huff_lengths(ll_freq, DEFL_LL_SYMS, DEFL_MAX_BITS, b->ll_len, w);
-	iaa_huff_lengths(d_freq, DEFL_D_SYMS, DEFL_MAX_BITS, b->d_len, w);
-	iaa_huff_codes(b->ll_len, DEFL_LL_SYMS, b->ll_code);
-	iaa_huff_codes(b->d_len, DEFL_D_SYMS, b->d_code);
+	mll = huff_lengths(ll_freq, DEFL_LL_SYMS, DEFL_MAX_BITS, b->ll_len,
+			   w->ll_used, w);
+	md = huff_lengths(d_freq, DEFL_D_SYMS, DEFL_MAX_BITS, b->d_len,
+			  w->used, w);
+	memset(b->ll_code, 0, sizeof(b->ll_code));
+	memset(b->d_code, 0, sizeof(b->d_code));
+	huff_codes_used(b->ll_len, w->ll_used, mll, b->ll_code);
+	huff_codes_used(b->d_len, w->used, md, b->d_code);
 
-	for (hlit = DEFL_LL_SYMS; hlit > DEFL_FIRST_LEN && !b->ll_len[hlit - 1]; hlit--)
-		;
-	for (hdist = DEFL_D_SYMS; hdist > 1 && !b->d_len[hdist - 1]; hdist--)
-		;
-	ntok = huff_rle(b->ll_len, hlit, w->tok, cl_freq);
-	ntok += huff_rle(b->d_len, hdist, w->tok + ntok, cl_freq);
+	/* the lists end with the last symbol that has a code */
+	hlit = max(w->ll_used[mll - 1] + 1u, (unsigned int)DEFL_FIRST_LEN);
+	hdist = w->used[md - 1] + 1u;
+	ntok = huff_rle(b->ll_len, hlit, w->ll_used, mll, w->tok, cl_freq);
+	ntok += huff_rle(b->d_len, hdist, w->used, md, w->tok + ntok, cl_freq);
 
 	iaa_huff_lengths(cl_freq, DEFL_CL_SYMS, DEFL_CL_MAX_BITS, cl_len, w);
 	iaa_huff_codes(cl_len, DEFL_CL_SYMS, cl_code);

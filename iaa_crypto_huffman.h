@@ -19,11 +19,16 @@
 #define DEFL_CL_MAX_BITS	7	/* longest code-length code */
 #define DEFL_HDR_MAX_BYTES	256	/* room for the header: the AECS accumulator */
 
+/* Counts below this are sorted by counting sort */
+#define IAA_HUFF_SMALL		32
+
 /* Scratch memory of the builder: no stack arrays, no allocation */
 struct iaa_huff_work {
 	u16 sym[DEFL_LL_SYMS];		/* symbols in weight order */
-	u16 tmp[DEFL_LL_SYMS];		/* radix sort's other buffer */
-	u16 bucket[256];		/* radix sort's digit counts */
+	u16 used[DEFL_LL_SYMS];		/* symbols with a code, in symbol order */
+	u16 ll_used[DEFL_LL_SYMS];	/* the same, of the literal/length code */
+	u16 tmp[DEFL_LL_SYMS];		/* the symbols of large counts */
+	u16 bucket[IAA_HUFF_SMALL];	/* where each small count goes */
 	u32 wt[DEFL_LL_SYMS];		/* weights in increasing order */
 	u32 a[DEFL_LL_SYMS];		/* the same, then code lengths */
 	/*

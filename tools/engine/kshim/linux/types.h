@@ -16,4 +16,9 @@ typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
+/* the kernel's compiler_types.h, which every kernel build includes */
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((__always_inline__))
+#endif
+
 #endif
