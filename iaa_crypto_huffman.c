@@ -3,10 +3,10 @@
  * Huffman codes for one dynamic deflate block, from the symbol counts the
  * device's statistics mode gives.
  *
- * Code lengths. The symbols that occur are sorted by count (a radix sort:
- * counts are bounded by the input length), and the in-place method of Moffat
- * and Katajainen ("In-place calculation of minimum-redundancy codes", 1995)
- * turns the sorted counts into optimal lengths in linear time. If the longest
+ * Code lengths. The symbols that occur are sorted by count (on a page most
+ * counts are small: a counting sort, and insertion for the few large ones),
+ * and Huffman's construction with two queues (van Leeuwen, 1976) turns the
+ * sorted counts into optimal lengths in linear time. If the longest
  * is over the limit - 15 bits for literal/length and distance codes, 7 for
  * the code-length code - the lengths come from package-merge instead (Larmore
  * and Hirschberg, 1990), which is optimal under the limit. Either way no
@@ -23,9 +23,15 @@
  * to the last used symbol and the distance lengths likewise, each list
  * run-length coded on its own: repeats of a nonzero length as code 16, runs
  * of zeros as 17 and 18.
+ *
+ * After the first pass over a table's counts, the sort and the code
+ * assignment visit the symbols used only: the build runs between two device
+ * operations of every dynamic compress, so its instructions are the mode's
+ * CPU cost.
  */
 #include <linux/bitrev.h>
 #include <linux/errno.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
@@ -104,54 +110,61 @@ static unsigned int huff_sort(const u32 *freq, unsigned int n, u16 *used,
 }
 
 /*
- * Moffat-Katajainen: @a holds @n >= 2 weights in increasing order; on
- * return it holds their optimal code lengths (a[0], the rarest, longest).
+ * Optimal code lengths for the @n >= 2 weights in w->a[], in increasing
+ * order, with their sum below U32_MAX; on return w->a[] holds the lengths
+ * (a[0], the rarest, longest). Huffman's construction with two queues (van
+ * Leeuwen): the leaves in order, and the internal nodes, which are made in
+ * increasing weight; each end holds a sentinel so that no bound is checked.
+ * Then the depth of each internal node from the root down, and the leaves'
+ * depths from the number of internal nodes at each depth (as Moffat and
+ * Katajainen do in place).
  */
-static void huff_lengths_mk(u32 *a, unsigned int n)
+static void huff_lengths_tq(struct iaa_huff_work *w, unsigned int n)
 {
-	unsigned int leaf = 2, next, avail, used, depth;
-	int root = 0, i;
+	u32 *a = w->a, *iw = w->wt;
+	u16 *par = w->tmp;
+	unsigned int li = 0, ni = 0, k, avail, used, depth, next;
+	u32 x, y;
+	int r;
 
-	/* Pass 1: merge leaves and internal nodes; a[] gets parent indices */
-	a[0] += a[1];
-	for (next = 1; next < n - 1; next++) {
-		if (leaf >= n || a[root] < a[leaf]) {
-			a[next] = a[root];
-			a[root++] = next;
+	a[n] = U32_MAX;
+	for (k = 0; k < n - 1; k++) {
+		iw[k] = U32_MAX;
+		if (a[li] <= iw[ni]) {
+			x = a[li++];
 		} else {
-			a[next] = a[leaf++];
+			x = iw[ni];
+			par[ni++] = k;
 		}
-		if (leaf >= n || ((unsigned int)root < next && a[root] < a[leaf])) {
-			a[next] += a[root];
-			a[root++] = next;
+		if (a[li] <= iw[ni]) {
+			y = a[li++];
 		} else {
-			a[next] += a[leaf++];
+			y = iw[ni];
+			par[ni++] = k;
 		}
+		iw[k] = x + y;
 	}
 
-	/* Pass 2: depth of each internal node, from the root down */
-	a[n - 2] = 0;
-	for (i = n - 3; i >= 0; i--)
-		a[i] = a[a[i]] + 1;
+	/* depths of the internal nodes: the last made is the root */
+	iw[n - 2] = 0;
+	for (r = n - 3; r >= 0; r--)
+		iw[r] = iw[par[r]] + 1;
 
-	/* Pass 3: leaf depths, from the number of internal nodes per level */
+	/* each depth has twice the internal nodes above it as nodes */
 	avail = 1;
-	used = 0;
 	depth = 0;
-	root = n - 2;
-	next = n - 1;
+	r = n - 2;
+	next = n;
 	while (avail) {
-		while (root >= 0 && a[root] == depth) {
+		used = 0;
+		while (r >= 0 && iw[r] == depth) {
 			used++;
-			root--;
+			r--;
 		}
-		while (avail > used) {
-			a[next--] = depth;
-			avail--;
-		}
+		for (; avail > used; avail--)
+			a[--next] = depth;
 		avail = 2 * used;
 		depth++;
-		used = 0;
 	}
 }
 
@@ -237,7 +250,7 @@ static unsigned int huff_lengths(const u32 *freq, unsigned int n,
 		return 2;
 	}
 
-	huff_lengths_mk(w->a, m);
+	huff_lengths_tq(w, m);
 	if (w->a[0] > max_bits) {
 		for (i = 0; i < m; i++)
 			w->wt[i] = freq[w->sym[i]];
@@ -356,30 +369,28 @@ static __always_inline unsigned int huff_rle_run(unsigned int l,
 	return t;
 }
 
-/*
- * Run-length code the lengths @len[0..n-1] as code-length tokens, from the
- * @m symbols @used that have a length (in symbol order): the gaps between
- * them are the runs of zeros
- */
-static unsigned int huff_rle(const u8 *len, unsigned int n, const u16 *used,
-			     unsigned int m, u16 *tok, u32 *cl_freq)
+/* Run-length code the lengths @len[0..n-1] (n >= 1) as code-length tokens */
+static unsigned int huff_rle(const u8 *len, unsigned int n, u16 *tok,
+			     u32 *cl_freq)
 {
-	unsigned int k = 0, t = 0, at = 0, s, r, l;
+	unsigned int i, t = 0, run = 1, l = len[0];
 
-	while (k < m && (s = used[k]) < n) {
-		if (s > at)
-			t += huff_rle_run(0, s - at, tok + t, cl_freq);
-		l = len[s];
-		for (r = 1; k + r < m && used[k + r] == s + r && s + r < n &&
-		     len[s + r] == l; r++)
-			;
-		t += huff_rle_run(l, r, tok + t, cl_freq);
-		k += r;
-		at = s + r;
+	for (i = 1; i < n; i++) {
+		if (len[i] == l) {
+			run++;
+			continue;
+		}
+		if (run == 1 && l) {
+			/* the usual case: a length unlike its neighbours */
+			tok[t++] = l;
+			cl_freq[l]++;
+		} else {
+			t += huff_rle_run(l, run, tok + t, cl_freq);
+		}
+		l = len[i];
+		run = 1;
 	}
-	if (n > at)
-		t += huff_rle_run(0, n - at, tok + t, cl_freq);
-	return t;
+	return t + huff_rle_run(l, run, tok + t, cl_freq);
 }
 
 /*
@@ -412,7 +423,7 @@ static inline void huff_put(struct huff_bits *b, u32 v, unsigned int nbits)
 }
 
 /* The bits left, zero-padded to a byte */
-static void huff_flush(struct huff_bits *b)
+static inline void huff_flush(struct huff_bits *b)
 {
 	for (; b->n && !b->over; b->n -= min(b->n, 8u)) {
 		if (b->p < b->end)
@@ -443,6 +454,7 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 		[CL_REPEAT] = 2, [CL_ZEROS] = 3, [CL_ZEROS_LONG] = 7
 	};
 	u16 cl_put[DEFL_CL_SYMS];
+	u8 cl_nbits[DEFL_CL_SYMS];
 	unsigned int hlit, hdist, hclen, ntok, i, mll, md;
 	struct huff_bits bw = {
 		.p = b->hdr,
@@ -461,8 +473,8 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 	/* the lists end with the last symbol that has a code */
 	hlit = max(w->ll_used[mll - 1] + 1u, (unsigned int)DEFL_FIRST_LEN);
 	hdist = w->used[md - 1] + 1u;
-	ntok = huff_rle(b->ll_len, hlit, w->ll_used, mll, w->tok, cl_freq);
-	ntok += huff_rle(b->d_len, hdist, w->used, md, w->tok + ntok, cl_freq);
+	ntok = huff_rle(b->ll_len, hlit, w->tok, cl_freq);
+	ntok += huff_rle(b->d_len, hdist, w->tok + ntok, cl_freq);
 
 	iaa_huff_lengths(cl_freq, DEFL_CL_SYMS, DEFL_CL_MAX_BITS, cl_len, w);
 	iaa_huff_codes(cl_len, DEFL_CL_SYMS, cl_code);
@@ -477,13 +489,15 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 	for (i = 0; i < hclen; i++)
 		huff_put(&bw, cl_len[huff_cl_order[i]], 3);
 	/* A Huffman code goes out most significant bit first */
-	for (i = 0; i < DEFL_CL_SYMS; i++)
+	for (i = 0; i < DEFL_CL_SYMS; i++) {
 		cl_put[i] = cl_len[i] ? bitrev16(cl_code[i]) >> (16 - cl_len[i]) : 0;
+		cl_nbits[i] = cl_len[i] + cl_extra[i];
+	}
 	for (i = 0; i < ntok; i++) {
-		unsigned int sym = CL_TOK_SYM(w->tok[i]);
+		unsigned int t = w->tok[i], sym = CL_TOK_SYM(t);
 
-		huff_put(&bw, cl_put[sym] | CL_TOK_EXTRA(w->tok[i]) << cl_len[sym],
-			 cl_len[sym] + cl_extra[sym]);
+		huff_put(&bw, cl_put[sym] | CL_TOK_EXTRA(t) << cl_len[sym],
+			 cl_nbits[sym]);
 	}
 	b->hdr_bits = bw.total;
 	huff_flush(&bw);

@@ -30,7 +30,7 @@ struct iaa_huff_work {
 	u16 tmp[DEFL_LL_SYMS];		/* the symbols of large counts */
 	u16 bucket[IAA_HUFF_SMALL];	/* where each small count goes */
 	u32 wt[DEFL_LL_SYMS];		/* weights in increasing order */
-	u32 a[DEFL_LL_SYMS];		/* the same, then code lengths */
+	u32 a[DEFL_LL_SYMS + 1];	/* the same and a sentinel, then lengths */
 	/*
 	 * package-merge, when the length limit binds: a package weighs up to
 	 * 14 times the sum of the counts
