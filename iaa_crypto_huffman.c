@@ -280,23 +280,28 @@ void iaa_huff_lengths(const u32 *freq, unsigned int n, unsigned int max_bits,
 /*
  * Canonical codes (RFC 1951 section 3.2.2) of the @m symbols @used, in
  * symbol order, with lengths @len; the other entries of @code stay as they
- * are.
+ * are. Returns the bits the counts @freq take with those codes.
  */
-static void huff_codes_used(const u8 *len, const u16 *used, unsigned int m,
-			    u16 *code)
+static u64 huff_codes_used(const u32 *freq, const u8 *len, const u16 *used,
+			   unsigned int m, u16 *code)
 {
 	u16 count[DEFL_MAX_BITS + 1] = { }, next[DEFL_MAX_BITS + 1];
-	unsigned int bits, i;
+	unsigned int bits, i, l;
+	u64 cost = 0;
 	u16 c = 0;
 
-	for (i = 0; i < m; i++)
-		count[len[used[i]]]++;
+	for (i = 0; i < m; i++) {
+		l = len[used[i]];
+		count[l]++;
+		cost += (u64)freq[used[i]] * l;
+	}
 	for (bits = 1; bits <= DEFL_MAX_BITS; bits++) {
 		c = (c + count[bits - 1]) << 1;
 		next[bits] = c;
 	}
 	for (i = 0; i < m; i++)
 		code[used[i]] = next[len[used[i]]]++;
+	return cost;
 }
 
 /**
@@ -438,7 +443,9 @@ static inline void huff_flush(struct huff_bits *b)
  * iaa_huff_block_build - codes and header of a final dynamic block
  * @ll_freq: literal/length symbol counts, DEFL_EOB included (nonzero)
  * @d_freq: distance symbol counts
- * @b: the codes and the header: BFINAL 1, BTYPE 2, the code description
+ * @b: the codes; the bits the counted symbols take with them, extra bits
+ *	not included (iaa_huff_cost() of both tables); and the header: BFINAL 1,
+ *	BTYPE 2, the code description
  * @w: scratch
  *
  * Return: 0, or -E2BIG if the header does not fit in DEFL_HDR_MAX_BYTES.
@@ -467,8 +474,9 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 			  w->used, w);
 	memset(b->ll_code, 0, sizeof(b->ll_code));
 	memset(b->d_code, 0, sizeof(b->d_code));
-	huff_codes_used(b->ll_len, w->ll_used, mll, b->ll_code);
-	huff_codes_used(b->d_len, w->used, md, b->d_code);
+	b->data_bits = huff_codes_used(ll_freq, b->ll_len, w->ll_used, mll,
+				       b->ll_code) +
+		       huff_codes_used(d_freq, b->d_len, w->used, md, b->d_code);
 
 	/* the lists end with the last symbol that has a code */
 	hlit = max(w->ll_used[mll - 1] + 1u, (unsigned int)DEFL_FIRST_LEN);

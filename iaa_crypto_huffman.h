@@ -47,6 +47,7 @@ struct iaa_huff_block {
 	u8 d_len[DEFL_D_SYMS];
 	u16 ll_code[DEFL_LL_SYMS];	/* canonical codes, most significant bit first */
 	u16 d_code[DEFL_D_SYMS];
+	u64 data_bits;			/* the counts' symbols with these codes */
 	u32 hdr_bits;			/* BFINAL, BTYPE and the code description */
 	u8 hdr[DEFL_HDR_MAX_BYTES];	/* those bits, least significant first */
 };
