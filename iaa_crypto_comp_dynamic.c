@@ -235,9 +235,7 @@ enum iaa_dyn_plan iaa_dyn_plan(struct iaa_slot *slot,
 		return IAA_DYN_FIXED;
 	}
 	if (!iaa_huff_block_build(s->ll, s->d, &s->block, &s->work))
-		dyn_bits = s->block.hdr_bits + extra +
-			   iaa_huff_cost(s->ll, s->block.ll_len, DEFL_LL_SYMS) +
-			   iaa_huff_cost(s->d, s->block.d_len, DEFL_D_SYMS);
+		dyn_bits = s->block.hdr_bits + extra + s->block.data_bits;
 
 	best = DIV_ROUND_UP_ULL(min(fixed_bits, dyn_bits), 8);
 	stored = iaa_dyn_stored_bytes(slen);
