@@ -254,3 +254,13 @@ check-upstream-series:
 .PHONY: check-k73
 check-k73: progs
 	$(TOP)/tools/kline check 7.3
+
+# --- the packages on Debian 13 (tools/deb13/check) -------------------------------------------
+# make deb's packages installed in a Debian 13 root (tools/deb13/root --set pkg) with trixie's
+# 6.12 and trixie-backports' 7.3 kernels: DKMS builds for both, modinfo, upgrade, purge
+# (tools/deb/check inside, KTAP); then the modules DKMS built there, with the packaged command,
+# booted in the VM on both kernels (tests/suites-deb13). make check-long runs it. Needs root.
+.PHONY: check-deb13
+check-deb13: progs
+	$(TOP)/tools/deb13/check
+	$(TOP)/tools/deb13/check vm
