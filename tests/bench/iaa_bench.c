@@ -84,6 +84,8 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/tick.h>
+/* get_cpu_idle_time_us(): 6.12 declares it in linux/tick.h, 7.3 in linux/kernel_stat.h */
+#include <linux/kernel_stat.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/string.h>
