@@ -57,7 +57,7 @@ want() { case ",$only," in *",$1,"*) return 0 ;; esac; return 1; }
 BENCH_KO=$MODDIR/updates/iaa_bench.ko
 DRV=/sys/bus/dsa/drivers/crypto
 DEVS=/sys/bus/dsa/devices
-SW="deflate:deflate-scomp lzo:lzo-scomp lz4:lz4-scomp zstd:zstd-scomp"
+# SW (the software compressors, NAME:DRIVER) is set once their modules are loaded
 MODES="sync async async_irq"
 ZSWAP_IAA="sync.v1 async_irq.v1 sync.v0"
 # swap on zram: zram's own backends, then deflate-iaa (ours, sync, verify_compress on); the
@@ -121,15 +121,21 @@ start_mark=$_dmesg_lines
 note "bench setup rounds=$rounds passes=$passes swpasses=$swpasses ops=$ops swops=$swops" \
 	"zpages=$zpages zcorpus=$(($(wc -c <$ZCORPUS) / 4096))" \
 	"cpus=$(grep -c ^processor /proc/cpuinfo) devices=$(iaa_pci_count)"
-note "bench platform" \
+note "bench platform kernel=$(uname -r)" \
 	"idle=$(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo none)" \
 	"clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 # the swap disk for zswap_on (nothing loads virtio_blk behind a test's back)
 modprobe virtio_blk 2>/dev/null
 for i in 1 2 3 4 5; do [ -b /dev/vda ] && break; sleep 1; done
 for m in deflate lz4 zstd; do modprobe $m 2>/dev/null; done
-for a in deflate-scomp lzo-scomp lz4-scomp zstd-scomp; do
-	note "bench alg $a selftest=$(proc_crypto_selftest $a)"
+# the software compressors by driver name: 6.12's are all scomp ("deflate-scomp"); 7.3's
+# deflate and zstd are acomp algorithms ("deflate-generic", "zstd-generic")
+SW=
+for a in deflate lzo lz4 zstd; do
+	d=$a-scomp
+	grep -qE "^driver +: $d\$" /proc/crypto || d=$a-generic
+	SW="$SW $a:$d"
+	note "bench alg $d selftest=$(proc_crypto_selftest $d)"
 done
 
 # The device: its latency model (read back from QEMU) and the wqs its default config made
@@ -518,6 +524,14 @@ qd_case() {
 	engines_set 1
 	model_scale 1
 }
+
+# Every row but the queue-depth series runs with engine 0 alone in the wq's group: idxd 6.12's
+# default, which 7.3's idxd (every engine in group 0) would not give, so both lines measure the
+# same device configuration
+if [ -n "$have_dev" ]; then
+	engines_set 1 || note "bench warning: engine 0 alone in the wq's group could not be set"
+	note "bench engines $(engines_in_group)"
+fi
 
 r=1
 while [ $r -le "$rounds" ]; do
