@@ -3,14 +3,15 @@
 # processes batching at once (tests/progs/kcapi_acomp.c, zlib checking every result); then
 # libkcapi's own test suite (its test/ directory, installed under /opt/libkcapi) against the
 # kernel's software algorithms, each script one case: it passes when every test it reports
-# FAILED also fails with unpatched libkcapi on this kernel (tests/guest/kcapi-baseline.txt,
-# what kcapi.lib=stock measured), so that what fails is this kernel's, not our patch's.
+# FAILED also fails with unpatched libkcapi on this kernel's line (tests/guest/kcapi-baseline-
+# LINE.txt, LINE the running kernel's major.minor, what kcapi.lib=stock measured on it), so that
+# what fails is this kernel's, not our patch's. A line without a baseline fails the suite.
 #
 # Kernel command line knobs: kcapi.n=N (buffers per batch run, default 300),
 # kcapi.suite=LIST (libkcapi's scripts to run, default all six; none: none of them),
 # kcapi.lib=stock: only the suite, with unpatched libkcapi (tools/libkcapi/build --stock, under
 # /opt/libkcapi-stock); each script passes when it ran, and its FAILED tests are printed as
-# "# baseline SCRIPT: TEST", the lines of kcapi-baseline.txt (tools/libkcapi/baseline RUN).
+# "# baseline SCRIPT: TEST", the lines of kcapi-baseline-LINE.txt (tools/libkcapi/baseline RUN).
 . /tests/lib.sh
 
 arg() { karg kcapi "$1"; }
@@ -23,6 +24,8 @@ K=/opt/libkcapi
 lib=$(arg lib)
 [ "$lib" = stock ] && K=/opt/libkcapi-stock
 [ "$suite" = none ] && suite=
+# the kernel's line (major.minor): which baseline applies
+line=$(uname -r | cut -d. -f1,2)
 nsuite=0
 for s in $suite; do nsuite=$((nsuite + 1)); done
 if [ "$lib" = stock ]; then
@@ -44,6 +47,7 @@ if [ "$lib" = stock ]; then
 		finish
 	fi
 	ok "unpatched libkcapi $(ls $K/lib/libkcapi.so.1.* | sed 's/.*\.so\.//') in the image"
+	note "kernel $(uname -r), line $line"
 	export LD_LIBRARY_PATH=$K/lib
 else
 if [ ! -x $K/bin/kcapi-comp ] || [ ! -x /bin/kcapi_acomp ]; then
@@ -79,7 +83,7 @@ fi
 # and KPP cases need the AF_ALG akcipher and kpp types, kernel patches libkcapi ships and
 # mainline never merged (libkcapi gates them on "kernel >= 5.99"): they fail with unpatched
 # libkcapi too, and so are in the baseline.
-BASE=/tests/kcapi-baseline.txt
+BASE=/tests/kcapi-baseline-$line.txt
 esc=$(printf '\033')
 failed_names() {
 	printf '%s\n' "$1" | grep 'FAILED' | sed "s/$esc\[[0-9;]*m//g; s/^.*\[FAILED[^]]*\] *//" | sort -u
@@ -89,6 +93,10 @@ failed_names() {
 # block) ran past 20 minutes here with unpatched libkcapi too, so it gets 2 minutes.
 cd /tmp
 for s in $suite; do
+	if [ "$lib" != stock ] && [ ! -f $BASE ]; then
+		not_ok "libkcapi's $s: no baseline for line $line (tests/guest/kcapi-baseline-$line.txt)"
+		continue
+	fi
 	t0=$(ms_now)
 	lim=1200
 	[ $s = kcapi-enc-test-large.sh ] && lim=120
@@ -119,7 +127,7 @@ for s in $suite; do
 		sed "s/^/    # baseline $s: /" /tmp/kcapi.failed
 		ok "unpatched libkcapi's $s ran (exit $rc, $nfail failed)"
 	else
-		sed -n "s/^$s: //p" $BASE 2>/dev/null | sort -u >/tmp/kcapi.base
+		sed -n "s/^$s: //p" $BASE | sort -u >/tmp/kcapi.base
 		new=$(comm -23 /tmp/kcapi.failed /tmp/kcapi.base)
 		fixed=$(comm -13 /tmp/kcapi.failed /tmp/kcapi.base | wc -l)
 		if [ -z "$new" ] && { [ $rc = 0 ] || [ $nfail -gt 0 ]; }; then
