@@ -88,7 +88,8 @@ esc=$(printf '\033')
 failed_names() {
 	printf '%s\n' "$1" | grep 'FAILED' | sed "s/$esc\[[0-9;]*m//g; s/^.*\[FAILED[^]]*\] *//" | sort -u
 }
-# A script that does not end in its time counts as the failed test "(timed out)".
+# A script that does not end in its time counts as the failed test "(timed out)": 40 minutes
+# (test.sh took 1,146 s on 7.3, unpatched, with the host's two cores shared by other VMs).
 # kcapi-enc-test-large.sh (100 cbc(aes) stream updates of 6,182 bytes, not a multiple of the
 # block) ran past 20 minutes here with unpatched libkcapi too, so it gets 2 minutes.
 cd /tmp
@@ -98,7 +99,7 @@ for s in $suite; do
 		continue
 	fi
 	t0=$(ms_now)
-	lim=1200
+	lim=2400
 	[ $s = kcapi-enc-test-large.sh ] && lim=120
 	# its own session, so that a timeout kills every process of it (a child left blocked
 	# would keep the output open, and a $(...) waiting for it)
