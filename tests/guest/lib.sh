@@ -58,10 +58,11 @@ one_pass_snap() {
 	     /^  id:/ { id = $2 } /^  one_pass_blocks:/ { o = $2 } /^  comp_calls:/ { c = $2 }
 	     END { if (id != "") print id, o, c }' /sys/kernel/debug/iaa-crypto/wq_stats 2>/dev/null
 }
-# one_pass_check BEFORE AFTER (two one_pass_snap outputs): prints each device's one-pass blocks
-# and compress calls between them; true when no IAA 1.0 device wrote a one-pass block, every
-# IAA 2.0 device that compressed did, and, with an IAA 2.0 device in the VM, one did (the
-# version is idxd's, from sysfs)
+# one_pass_check BEFORE AFTER [some] (two one_pass_snap outputs): prints each device's one-pass
+# blocks and compress calls between them; true when no IAA 1.0 device wrote a one-pass block,
+# every IAA 2.0 device that compressed did, and, with an IAA 2.0 device in the VM, one did
+# (unless "some": a part of the work, which the CPUs it ran on may have kept off the IAA 2.0
+# devices). The version is idxd's, from sysfs.
 one_pass_check() {
 	_bad=0 _v2=0 _have2=0 _msg=
 	while read -r _id _o _c; do
@@ -85,7 +86,7 @@ $2
 ONEPASS
 	_msg=${_msg%;}
 	echo "${_msg# }"
-	[ $_bad = 0 ] && { [ $_have2 = 0 ] || [ $_v2 -gt 0 ]; }
+	[ $_bad = 0 ] && { [ $_have2 = 0 ] || [ $_v2 -gt 0 ] || [ "$3" = some ]; }
 }
 errsum() {
 	_s=0
