@@ -156,6 +156,27 @@ static bool iaa_comp_dict_desc_ok(const uint8_t *d, unsigned level,
 }
 
 /*
+ * The descriptor fields of a compress that reads an AECS, in this order: the
+ * dictionary's (with LOAD_DICT), src1_size, and an src2_size that holds at
+ * least the AECS record (0x13 otherwise)
+ */
+static bool iaa_comp_aecs_desc_ok(IaaState *s, unsigned wq, const uint8_t *d,
+                                  unsigned level, IaaOutcome *o)
+{
+    if (level && !iaa_comp_dict_desc_ok(d, level, o)) {
+        return false;
+    }
+    if (!iaa_comp_src_size_ok(s, wq, iaa_ldl(d, IAA_DESC_SRC1_SIZE), o)) {
+        return false;
+    }
+    if (iaa_ldl(d, IAA_DESC_SRC2_SIZE) < IAA_AECS_COMP_SIZE) {
+        o->status = IAA_CS_INVALID_SIZE;
+        return false;
+    }
+    return true;
+}
+
+/*
  * Read src1 behind the level's text area, taken from the AECS already read:
  * one buffer, the text as the engine's history (*hist bytes, 0 without a
  * dictionary). Returns the buffer; src1 starts *hist bytes into it.
@@ -417,14 +438,7 @@ static void iaa_op_compress_hdr_gen_aecs(IaaState *s, unsigned wq,
         o->invalid_flags = IAA_F_WR_SRC2_AECS_COMP;
         return;
     }
-    if (level && !iaa_comp_dict_desc_ok(d, level, o)) {
-        return;
-    }
-    if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
-        return;
-    }
-    if (iaa_ldl(d, IAA_DESC_SRC2_SIZE) < IAA_AECS_COMP_SIZE) {
-        o->status = IAA_CS_INVALID_SIZE;
+    if (!iaa_comp_aecs_desc_ok(s, wq, d, level, o)) {
         return;
     }
 
@@ -501,14 +515,7 @@ static void iaa_op_compress(IaaState *s, unsigned wq, const uint8_t *d,
         o->status = IAA_CS_INVALID_COMP_FLAG;
         return;
     }
-    if (level && !iaa_comp_dict_desc_ok(d, level, o)) {
-        return;
-    }
-    if (!iaa_comp_src_size_ok(s, wq, src_len, o)) {
-        return;
-    }
-    if (iaa_ldl(d, IAA_DESC_SRC2_SIZE) < IAA_AECS_COMP_SIZE) {
-        o->status = IAA_CS_INVALID_SIZE;
+    if (!iaa_comp_aecs_desc_ok(s, wq, d, level, o)) {
         return;
     }
     dst_cap = MIN(dst_cap, iaa_wq_max_xfer(s, wq));
