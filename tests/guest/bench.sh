@@ -16,8 +16,10 @@
 #   bench.qdops=N     requests per queue-depth phase (qd)
 #   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd: a subset (development;
 #                     "none": nothing); sw includes the floor, null_acomp.ko's algorithm that
-#                     does nothing; dyn is deflate-iaa-dynamic (ours): latency, zswap, zram;
-#                     qd is the queue-depth series of both drivers, with every engine of the
+#                     does nothing; dyn is deflate-iaa-dynamic (ours): latency, zswap, zram,
+#                     with what its figures are compared to when their own groups do not
+#                     run (see dyn_cases), on whichever device the boot has (IAA 1.0 or
+#                     2.0: "# bench device iaa0 version="); qd is the queue-depth series of both drivers, with every engine of the
 #                     device in the wq's group, and requests/s at depth 32 by engines
 #
 # Each deflate-iaa latency configuration runs twice in the same load: on the corpus pages
@@ -68,7 +70,7 @@ ZRAM_ALGS="lz4 zstd deflate deflate-iaa"
 USER_SW="gzip-1 busybox-gzip-1 zlib-1"
 # deflate-iaa-dynamic (ours): its latency configurations, with latency_stats on for the time of
 # each step (a clock reading at each end of a step)
-DYN_CASES="sync.v0 sync.v1 async_irq.v1"
+DYN_CASES="sync.v0 sync.v1 async_irq.v0 async_irq.v1"
 USER_DEPTHS="1 4 16"
 # the queue-depth series (iaa_bench's qd phases: a sliding window resubmitting from the
 # callback, then batches), each driver configuration on a device with every engine in the
@@ -104,8 +106,13 @@ want zram && n_zr=$(($(echo $ZRAM_ALGS | wc -w) + 1))
 want user && n_u=$(($(echo $USER_SW | wc -w) + $(echo $USER_DEPTHS | wc -w) + 1))
 if want dyn; then
 	n_dy=$(echo $DYN_CASES | wc -w)
+	want ours || n_dy=$((n_dy * 2))
+	want sw || n_dy=$((n_dy + 1))
 	want zswap && n_dy=$((n_dy + 1))
-	want zram && n_dy=$((n_dy + 1))
+	if [ "$passes" -gt 0 ]; then
+		n_dy=$((n_dy + 1))
+		want zram || n_dy=$((n_dy + 2))
+	fi
 fi
 want qd && n_qd=$(($(echo $QD_CASES $QD_SLOW_CASES | wc -w) +
 	2 * $(echo $QD_ENG_CASES | wc -w) * $(echo $QD_ENGINES | wc -w)))
@@ -150,6 +157,10 @@ if [ -n "$have_dev" ]; then
 			note "bench device iaa$i $p=${v:-unknown}"
 			[ -n "$v" ] && bench_model="$bench_model iaa$i:$p=$v"
 		done
+		# the VERSION register: 256 (0x100) IAA 1.0, 512 (0x200) IAA 2.0
+		v=$(hmp "qom-get /machine/peripheral/iaa$i version" 2>/dev/null | tr -d '\r' |
+			grep -E '^[0-9]+$' | tail -n 1)
+		note "bench device iaa$i version=${v:-unknown}"
 		i=$((i + 1))
 	done
 	modprobe idxd
@@ -373,11 +384,22 @@ user_cases() {
 }
 
 # dyn_cases ROUND: deflate-iaa-dynamic (ours) in DYN_CASES, its steps from debugfs as
-# "# bench ROUND steps.dyn.CASE blocks=... stats_ns=...", then zswap and zram on it (sync,
-# verify_compress=1)
+# "# bench ROUND steps.dyn.CASE blocks=... one_pass_blocks=... calls=...", then zswap on
+# it (sync, verify_compress=1) and, in a boot that measures latency (bench.passes > 0), swap
+# on zram on it. Beside them, what the dynamic mode's figures are compared to, each when the
+# group that has it does not run in this boot (make bench's boot with an IAA 2.0 device runs
+# bench.only=dyn): deflate-iaa (ours, fixed mode) in each configuration of DYN_CASES, just
+# before the dynamic mode in it (the row ours.CASE, without its fresh-buffer and callback-less
+# twins: group ours), lz4 (sw.lz4: group sw), and zram on lz4 and on deflate (group zram)
 dyn_cases() {
 	DD=/sys/kernel/debug/iaa-crypto
+	if ! want sw; then
+		for s in $SW; do
+			case $s in lz4:*) run_bench "$1" sw.lz4 "${s#*:}" "$swpasses" "$swops" ;; esac
+		done
+	fi
 	for c in $DYN_CASES; do
+		want ours || iaa_case "$1" ours ${c%.v*} ${c#*.v} plain
 		if [ -z "$have_dev" ] || ! drv_up ours ${c%.v*} ${c#*.v}; then
 			not_ok "$1 dyn.$c: load ours with sync_mode=${c%.v*} verify_compress=${c#*.v}"
 			drv_down
@@ -389,23 +411,31 @@ dyn_cases() {
 		echo 0 >$DD/latency_stats
 		dk_=
 		for k in blocks fixed_blocks stored_blocks small_inputs incompressible stats_ns \
-			build_ns compress_ns; do
+			build_ns compress_ns one_pass_blocks one_pass_ns; do
 			dk_="$dk_ $k=$(cat $DD/total_dynamic_$k)"
 		done
+		dk_="$dk_ calls=$(cat $DD/total_comp_calls)"
 		echo "    # bench $1 steps.dyn.$c$dk_"
 		drv_down
 	done
+	zr_=
+	[ "$passes" -gt 0 ] && zr_=1
+	if [ -n "$zr_" ] && ! want zram; then
+		zram_run "$1" lz4
+		zram_run "$1" deflate
+	fi
 	if [ -n "$have_dev" ] && drv_up ours sync 1; then
 		want zswap && zswap_run "$1" dyn.sync.v1 deflate-iaa-dynamic
-		want zram && zram_run "$1" deflate-iaa-dynamic
+		[ -n "$zr_" ] && zram_run "$1" deflate-iaa-dynamic
 	else
 		want zswap && not_ok "$1 zswap.dyn.sync.v1: load ours with sync_mode=sync verify_compress=1"
-		want zram && not_ok "$1 zram.deflate-iaa-dynamic: load ours with sync_mode=sync verify_compress=1"
+		[ -n "$zr_" ] && not_ok "$1 zram.deflate-iaa-dynamic: load ours with sync_mode=sync verify_compress=1"
 	fi
 	drv_down
 }
 
-# iaa_case ROUND DRIVER MODE VERIFY WHAT: WHAT is "bench" or "zswap"
+# iaa_case ROUND DRIVER MODE VERIFY WHAT: WHAT is "bench", "zswap" or "plain" (the latency and
+# throughput configuration alone, without its twins)
 iaa_case() {
 	dmesg_mark
 	name_=$2.$3.v$4
@@ -413,7 +443,7 @@ iaa_case() {
 	# a latency configuration is two cases: the corpus pages, then fresh buffers; ours in
 	# sync mode a third, without a callback
 	fresh_= nocb_=
-	[ "$5" = zswap ] || [ "$passes" -eq 0 ] || fresh_=$name_.fresh
+	[ "$5" != bench ] || [ "$passes" -eq 0 ] || fresh_=$name_.fresh
 	[ -n "$fresh_" ] && [ "$2.$3" = ours.sync ] && nocb_=$name_.nocb
 	if [ -z "$have_dev" ]; then
 		skip "$1 $name_" "no IAA device"
