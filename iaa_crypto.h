@@ -22,6 +22,17 @@
 #include "iaa_crypto_stats.h"
 
 #define IAA_DRIVER_NAME		"crypto"
+
+/*
+ * A hint a caller may set in acomp_req->base.flags, in the request-flag
+ * range (CRYPTO_TFM_REQ_MASK) that neither the crypto API of 6.12 nor that
+ * of 7.3 uses: more requests of the same batch follow this one. In sync
+ * mode, a request with a callback and this hint is not polled by its
+ * submitter: right after its portal write the wq's poller takes it, as a
+ * hand-over does, and the call returns -EINPROGRESS. The batch's last
+ * request goes without it and is polled as usual. Other modes ignore it.
+ */
+#define IAA_REQ_MORE		0x00080000
 #define IAA_ALG_NAME		"deflate"
 #define IAA_ALG_DRIVER_NAME	"deflate-iaa"
 #define IAA_ALG_DYN_DRIVER_NAME	"deflate-iaa-dynamic"

@@ -25,8 +25,10 @@
  *		but gave a callback spins for at most IAA_HANDOVER_SPIN_NS a
  *		stage, then hands the request over to the poller
  *		(iaa_req_hand_over()); from then on it is in async mode. A
- *		request without a callback is always in this mode
- *		(iaa_crypto_alg.c);
+ *		request with a callback and IAA_REQ_MORE (a batch's, not its
+ *		last) is handed over so right after its portal write, and
+ *		its submitter goes on with the next one. A request without a
+ *		callback is always in this mode (iaa_crypto_alg.c);
  *   async	the wq's poller scans the records of the slots in
  *		IAA_SLOT_POLLED (those marked in q->polled, a hint set before
  *		the state and cleared by whoever takes the slot out of it),
@@ -254,13 +256,19 @@ static void iaa_desc_build(struct iaa_req *r)
 
 /*
  * Make sure @q's poller scans soon: not needed while it runs, since it looks
- * once more after it says it stops.
+ * once more after it says it stops, nor while it is queued and not started,
+ * since it has not scanned yet. So the requests of a batch cost one queueing
+ * of the poller, and the others a read of two words.
  */
 static void iaa_queue_kick(struct iaa_queue *q)
 {
-	/* The state word before @polling: pairs with iaa_queue_poll_fn() */
+	/*
+	 * The state word before @polling and the pending bit: pairs with
+	 * iaa_queue_poll_fn(), and with the full barrier the workqueue places
+	 * between clearing the pending bit and running the work
+	 */
 	smp_mb();
-	if (!READ_ONCE(q->polling))
+	if (!READ_ONCE(q->polling) && !work_pending(&q->poll))
 		queue_work(iaa_poll_wq, &q->poll);
 }
 
@@ -453,9 +461,12 @@ static void iaa_req_release_hw(struct iaa_req *r, bool lost)
  * not tied to this CPU, takes the request over as if it had been submitted
  * in async mode, with its deadline at @deadline, and completes it through
  * the callback. A slow device then costs the caller a short spin, and the
- * stage still gets the whole timeout before it counts as timed out.
+ * stage still gets the whole timeout before it counts as timed out. A
+ * request of a batch (IAA_REQ_MORE) is handed over the same way, right after
+ * its portal write. @stat counts which of the two it was.
  */
-static int iaa_req_hand_over(struct iaa_req *r, u64 deadline)
+static int iaa_req_hand_over(struct iaa_req *r, u64 deadline,
+			     enum iaa_stat stat)
 {
 	struct iaa_slot *slot = r->slot;
 	struct iaa_queue *q = r->queue;
@@ -464,7 +475,7 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 deadline)
 	r->mode = IAA_WAIT_ASYNC;
 	r->spin_stage = false;
 	slot->deadline_ns = deadline;
-	iaa_stat_inc(IAA_STAT_HANDED_OVER);
+	iaa_stat_inc(stat);
 	/* @q must outlive an end of @r racing with the code below */
 	percpu_ref_get(&q->ref);
 	set_bit(slot - q->slots, q->polled);
@@ -514,8 +525,8 @@ static int iaa_req_poll_stage(struct iaa_req *r)
 			if (iaa_desc_finished(desc))
 				return 0;
 			if (hand_over)
-				return iaa_req_hand_over(r,
-							 first + w->timeout);
+				return iaa_req_hand_over(r, first + w->timeout,
+							 IAA_STAT_HANDED_OVER);
 			return -ETIMEDOUT;
 		}
 		if (w->may_sleep)
@@ -551,7 +562,8 @@ static int iaa_req_spin_stage(struct iaa_req *r)
 			if (iaa_desc_finished(desc))
 				return 0;
 			return iaa_req_hand_over(r, end - IAA_STAGE_SPIN_NS +
-						 r->wait.timeout);
+						 r->wait.timeout,
+						 IAA_STAT_HANDED_OVER);
 		}
 	}
 	return 0;
@@ -590,6 +602,22 @@ static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep)
 			return err;
 	}
 }
+
+/*
+ * A request of a batch, not its last (IAA_REQ_MORE, iaa_crypto.h), whose
+ * caller gave a callback: in sync mode its submitter does not poll it but
+ * goes on with the next one, and the wq's poller ends the batch's requests
+ * together, each with its stage's whole timeout from its portal write.
+ */
+static bool iaa_req_more(const struct iaa_req *r)
+{
+	const struct acomp_req *areq = r->areq;
+
+	return (areq->base.flags & IAA_REQ_MORE) && areq->base.complete;
+}
+
+/* A request flag the crypto API leaves to drivers (iaa_crypto.h) */
+static_assert((IAA_REQ_MORE & CRYPTO_TFM_REQ_MASK) == IAA_REQ_MORE);
 
 /**
  * iaa_req_execute - run a validated request, on the device if possible
@@ -638,6 +666,11 @@ int iaa_req_execute(struct iaa_req *r)
 		/* An async request may be complete and gone already */
 		if (mode != IAA_WAIT_SYNC)
 			return -EINPROGRESS;
+		/* More of its batch follow: the poller ends it (iaa_req_more()) */
+		if (iaa_req_more(r))
+			return iaa_req_hand_over(r, ktime_get_ns() +
+						 r->wait.timeout,
+						 IAA_STAT_BATCHED);
 		ret = iaa_req_poll_stage(r);
 		if (ret == -EINPROGRESS)
 			return ret;
@@ -725,12 +758,16 @@ static unsigned int iaa_queue_scan(struct iaa_queue *q, enum iaa_slot_state st,
 void iaa_queue_poll_fn(struct work_struct *work)
 {
 	struct iaa_queue *q = container_of(work, struct iaa_queue, poll);
-	unsigned int left;
+	unsigned int left, ended;
 	u64 next, idle_since = 0;
 
+	iaa_stat_inc(IAA_STAT_POLL_RUNS);
 	WRITE_ONCE(q->polling, true);
 	for (;;) {
-		if (iaa_queue_scan(q, IAA_SLOT_POLLED, &left, &next)) {
+		ended = iaa_queue_scan(q, IAA_SLOT_POLLED, &left, &next);
+		if (ended) {
+			iaa_stat_inc(IAA_STAT_POLL_SCANS);
+			iaa_stat_add(IAA_STAT_POLL_ENDS, ended);
 			idle_since = 0;
 			cond_resched();
 			continue;

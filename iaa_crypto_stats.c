@@ -151,6 +151,10 @@ IAA_STAT_ATTR(VERIFY_FAIL, total_verify_failures);
 IAA_STAT_ATTR(BOUNCED, total_bounced_requests);
 IAA_STAT_ATTR(REROUTED, total_rerouted_requests);
 IAA_STAT_ATTR(HANDED_OVER, total_handed_over_requests);
+IAA_STAT_ATTR(BATCHED, total_batched_requests);
+IAA_STAT_ATTR(POLL_RUNS, total_poller_runs);
+IAA_STAT_ATTR(POLL_SCANS, total_poller_scans);
+IAA_STAT_ATTR(POLL_ENDS, total_poller_ends);
 IAA_STAT_ATTR(DYN_DYNAMIC, total_dynamic_blocks);
 IAA_STAT_ATTR(DYN_FIXED, total_dynamic_fixed_blocks);
 IAA_STAT_ATTR(DYN_STORED, total_dynamic_stored_blocks);
@@ -180,6 +184,10 @@ static struct attribute *iaa_stat_attr_list[IAA_STAT_NR + 1] = {
 	[IAA_STAT_BOUNCED] = &driver_attr_total_bounced_requests.attr,
 	[IAA_STAT_REROUTED] = &driver_attr_total_rerouted_requests.attr,
 	[IAA_STAT_HANDED_OVER] = &driver_attr_total_handed_over_requests.attr,
+	[IAA_STAT_BATCHED] = &driver_attr_total_batched_requests.attr,
+	[IAA_STAT_POLL_RUNS] = &driver_attr_total_poller_runs.attr,
+	[IAA_STAT_POLL_SCANS] = &driver_attr_total_poller_scans.attr,
+	[IAA_STAT_POLL_ENDS] = &driver_attr_total_poller_ends.attr,
 	[IAA_STAT_DYN_DYNAMIC] = &driver_attr_total_dynamic_blocks.attr,
 	[IAA_STAT_DYN_FIXED] = &driver_attr_total_dynamic_fixed_blocks.attr,
 	[IAA_STAT_DYN_STORED] = &driver_attr_total_dynamic_stored_blocks.attr,

@@ -36,6 +36,10 @@ enum iaa_stat {
 	IAA_STAT_BOUNCED,		/* scatterlists linearised for the device */
 	IAA_STAT_REROUTED,		/* chosen wq full: another wq used */
 	IAA_STAT_HANDED_OVER,		/* a spinning caller's request to the poller */
+	IAA_STAT_BATCHED,		/* sync mode, IAA_REQ_MORE: to the poller at once */
+	IAA_STAT_POLL_RUNS,		/* a wq's poller started */
+	IAA_STAT_POLL_SCANS,		/* ... its scans that ended a stage */
+	IAA_STAT_POLL_ENDS,		/* ... stages those scans ended */
 	IAA_STAT_DYN_DYNAMIC,		/* dynamic mode: dynamic blocks */
 	IAA_STAT_DYN_FIXED,		/* ... fixed: no smaller, or no statistics */
 	IAA_STAT_DYN_STORED,		/* ... stored: the data does not compress */
