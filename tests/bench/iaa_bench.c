@@ -5,6 +5,7 @@
  *   insmod iaa_bench.ko alg=NAME [corpus=/data/corpus.bin] [passes=3] [warmup=1] [tput_ops=0]
  *                       [tput_all=1] [tag=bench] [timeout_ms=10000] [cpu=0] [check=1]
  *                       [qd=D,D,..] [qd_ops=1000] [qd_batch=1] [fresh=0] [nocb=0]
+ *                       [batch=N,N,..] [batch_hint=1]
  *
  *   alg         acomp algorithm or driver name (deflate-iaa, deflate-scomp, lz4, ...)
  *   corpus      a file of N * 4096 bytes: the pages
@@ -29,6 +30,14 @@
  *               thread submitting D requests, then waiting for all D to end. Requests carry
  *               no CRYPTO_TFM_REQ_MAY_SLEEP (callbacks submit too). Every end is checked
  *               against preparation (status, length), one in 16 byte for byte
+ *   batch       batch sizes (1..128; none: no such phases). For each N, one kthread (on @cpu)
+ *               compresses qd_ops pages in batches of N the way zram batches a bio: N
+ *               requests, each with a callback and CRYPTO_TFM_REQ_MAY_SLEEP, all but the last
+ *               with the hint ACOMP_REQ_MORE (below); the requests that returned -EINPROGRESS
+ *               are counted, and the thread sleeps once per batch on one completion that
+ *               the last of their callbacks completes. N=1 is the one-page path: a single
+ *               request, no hint. Ends are checked as in the qd phases
+ *   batch_hint  0: the batches without the hint (what a driver that ignores it does)
  *   fresh       the latency passes on buffers a caller might hand in: before every pass
  *               (untimed), each page gets a kmalloc'd copy as its source and kmalloc'd
  *               destination and output buffers, freed after the pass; the decompress
@@ -64,6 +73,9 @@
  *        non-idle time of all online CPUs during the phase (get_cpu_idle_time_us)
  *   qd op=comp|decomp pattern=window|batch depth= ops= ns= busy_ns= errors= mismatches=
  *        ns: from the first submission to the end of the last request; busy_ns as for tput
+ *   batch op=comp n= hint= ops= ns= busy_ns= inprogress= errors= mismatches=
+ *        as for qd; inprogress: the requests that returned -EINPROGRESS (their callback
+ *        ended them)
  *   end errors= mismatches= timeouts= incompressible= aborted=
  */
 
@@ -145,6 +157,21 @@ MODULE_PARM_DESC(qd_ops, "requests per queue-depth phase");
 static bool qd_batch = true;
 module_param(qd_batch, bool, 0444);
 MODULE_PARM_DESC(qd_batch, "queue depth also in batches: submit all, then collect");
+static uint batch[8];
+static int nr_batch;
+module_param_array(batch, uint, &nr_batch, 0444);
+MODULE_PARM_DESC(batch, "batch sizes of the batch phases, e.g. 1,4,16,64 (none: no phases)");
+
+/*
+ * The hint of a batch's request that more follow (the request-flag range that the crypto
+ * API leaves to drivers): our driver's IAA_REQ_MORE; other drivers ignore it
+ */
+#define ACOMP_REQ_MORE	0x00080000
+
+static bool batch_hint = true;
+module_param(batch_hint, bool, 0444);
+MODULE_PARM_DESC(batch_hint, "batch phases: the hint on all but the last request (0: never)");
+
 static bool fresh;
 module_param(fresh, bool, 0444);
 MODULE_PARM_DESC(fresh, "latency passes on buffers kmalloc'd anew for every pass");
@@ -751,11 +778,13 @@ struct qd_run {
 	unsigned int ncomp;
 	bool decomp;
 	bool window;		/* resubmit from the callback; else batches of @depth */
+	bool hint;		/* batches the zram way: the hint on all but the last */
 	bool stop;		/* no more submissions */
 	atomic_t next;		/* window: requests handed out */
 	atomic_t finished;	/* requests whose end was checked */
 	atomic_t inflight;	/* window: chains still running; batch: requests of the batch */
 	atomic_t errors, mismatches;
+	atomic_t inprogress;	/* requests that returned -EINPROGRESS */
 	struct completion done;	/* window: the last chain ended; batch: the batch ended */
 	struct completion thread_done;
 	u64 ns;
@@ -905,9 +934,19 @@ static int qd_fn(void *data)
 			/* one count more, the thread's own: no end completes before it drops it */
 			atomic_set(&q->inflight, n + 1);
 			for (i = 0; i < n; i++) {
+				if (q->hint) {
+					struct acomp_req *req = q->slot[i].req;
+
+					if (i + 1 < n && batch_hint)
+						req->base.flags |= ACOMP_REQ_MORE;
+					else
+						req->base.flags &= ~ACOMP_REQ_MORE;
+				}
 				ret = qd_start(&q->slot[i], seq + i);
-				if (ret == -EINPROGRESS || ret == -EBUSY)
+				if (ret == -EINPROGRESS || ret == -EBUSY) {
+					atomic_inc(&q->inprogress);
 					continue;
+				}
 				qd_check(&q->slot[i], ret);
 				atomic_dec(&q->inflight);
 			}
@@ -947,9 +986,12 @@ static void qd_free(struct qd_run *q)
 	kfree(q->slot);
 }
 
-/* One phase: @depth requests outstanding, @window or in batches, compress or decompress */
+/*
+ * One phase: @depth requests outstanding, @window or in batches, compress or decompress;
+ * @hint: compress batches of @depth the zram way (batch=)
+ */
 static int run_qd(struct bench *b, unsigned int *comp_idx, unsigned int ncomp,
-		  unsigned int depth, bool window, bool decomp)
+		  unsigned int depth, bool window, bool decomp, bool hint)
 {
 	struct task_struct *t;
 	struct qd_run *q;
@@ -961,7 +1003,7 @@ static int run_qd(struct bench *b, unsigned int *comp_idx, unsigned int ncomp,
 		return -ENOMEM;
 	*q = (struct qd_run) {
 		.b = b, .depth = depth, .ops = qd_ops, .comp_idx = comp_idx, .ncomp = ncomp,
-		.decomp = decomp, .window = window,
+		.decomp = decomp, .window = window, .hint = hint,
 	};
 	init_completion(&q->done);
 	init_completion(&q->thread_done);
@@ -981,8 +1023,12 @@ static int run_qd(struct bench *b, unsigned int *comp_idx, unsigned int ncomp,
 			ret = -ENOMEM;
 			goto out;
 		}
-		/* no CRYPTO_TFM_REQ_MAY_SLEEP: callbacks submit too */
-		acomp_request_set_callback(s->req, CRYPTO_TFM_REQ_MAY_BACKLOG, qd_callback, s);
+		/*
+		 * qd: no CRYPTO_TFM_REQ_MAY_SLEEP, callbacks submit too; batch: the thread that
+		 * submits sleeps on the batch's completion, so it may sleep
+		 */
+		acomp_request_set_callback(s->req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+					   (hint ? CRYPTO_TFM_REQ_MAY_SLEEP : 0), qd_callback, s);
 	}
 	t = kthread_create(qd_fn, q, "iaa_bench/qd");
 	if (IS_ERR(t)) {
@@ -992,9 +1038,14 @@ static int run_qd(struct bench *b, unsigned int *comp_idx, unsigned int ncomp,
 	kthread_bind(t, cpu);
 	wake_up_process(t);
 	wait_thread(b, &q->thread_done);
-	res_add(b, "qd op=%s pattern=%s depth=%u ops=%u ns=%llu busy_ns=%lld",
-		decomp ? "decomp" : "comp", window ? "window" : "batch", depth,
-		atomic_read(&q->finished), q->ns, q->busy);
+	if (hint)
+		res_add(b, "batch op=comp n=%u hint=%d ops=%u ns=%llu busy_ns=%lld inprogress=%d",
+			depth, batch_hint, atomic_read(&q->finished), q->ns, q->busy,
+			atomic_read(&q->inprogress));
+	else
+		res_add(b, "qd op=%s pattern=%s depth=%u ops=%u ns=%llu busy_ns=%lld",
+			decomp ? "decomp" : "comp", window ? "window" : "batch", depth,
+			atomic_read(&q->finished), q->ns, q->busy);
 	res_add(b, " errors=%d mismatches=%d\n", atomic_read(&q->errors),
 		atomic_read(&q->mismatches));
 	atomic_add(atomic_read(&q->errors), &b->errors);
@@ -1022,10 +1073,20 @@ static int run_qd_all(struct bench *b)
 		for (p = 0; p < (qd_batch ? 4 : 2) && !ret && !stop_now(b); p++) {
 			if (p & 1 && !ncomp)
 				continue;	/* nothing to decompress */
-			ret = run_qd(b, comp_idx, ncomp, qd[d], p < 2, p & 1);
+			ret = run_qd(b, comp_idx, ncomp, qd[d], p < 2, p & 1, false);
 		}
 	}
 	kfree(comp_idx);
+	return ret;
+}
+
+/* Every size of batch=, compress */
+static int run_batch_all(struct bench *b)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < nr_batch && !ret && !stop_now(b); i++)
+		ret = run_qd(b, NULL, 0, batch[i], false, false, true);
 	return ret;
 }
 
@@ -1112,6 +1173,9 @@ static int __init iaa_bench_init(void)
 	for (i = 0; i < nr_qd; i++)
 		if (!qd[i] || qd[i] > QD_MAX)
 			return -EINVAL;
+	for (i = 0; i < nr_batch; i++)
+		if (!batch[i] || batch[i] > QD_MAX)
+			return -EINVAL;
 	atomic_set(&b->errors, 0);
 	atomic_set(&b->mismatches, 0);
 	atomic_set(&b->timeouts, 0);
@@ -1131,7 +1195,7 @@ static int __init iaa_bench_init(void)
 	res_add(b, "run tag=%s alg=%s driver=%s pages=%u passes=%u warmup=%u tput_ops=%u cpus=%u",
 		tag, alg, crypto_tfm_alg_driver_name(crypto_acomp_tfm(b->tfm)), b->npages,
 		passes, warmup, tput_ops, ncpus);
-	res_add(b, " qd_ops=%u fresh=%d nocb=%d\n", nr_qd ? qd_ops : 0, fresh, nocb);
+	res_add(b, " qd_ops=%u fresh=%d nocb=%d\n", nr_qd || nr_batch ? qd_ops : 0, fresh, nocb);
 
 	ret = prepare(b);
 	if (!ret && passes && !stop_now(b))
@@ -1146,6 +1210,8 @@ static int __init iaa_bench_init(void)
 		ret = run_tput(b, ncpus, true, true);
 	if (!ret && nr_qd && qd_ops && !stop_now(b))
 		ret = run_qd_all(b);
+	if (!ret && nr_batch && qd_ops && !stop_now(b))
+		ret = run_batch_all(b);
 	if (ret) {
 		pr_err("%s: run failed: %d\n", alg, ret);
 		atomic_inc(&b->errors);

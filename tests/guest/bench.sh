@@ -14,13 +14,17 @@
 #   bench.zpages=N    pages of the zswap workload, and of swap on zram
 #   bench.upasses=N   passes of the user-space rows over the corpus file
 #   bench.qdops=N     requests per queue-depth phase (qd)
-#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd: a subset (development;
-#                     "none": nothing); sw includes the floor, null_acomp.ko's algorithm that
-#                     does nothing; dyn is deflate-iaa-dynamic (ours): latency, zswap, zram,
-#                     with what its figures are compared to when their own groups do not
-#                     run (see dyn_cases), on whichever device the boot has (IAA 1.0 or
-#                     2.0: "# bench device iaa0 version="); qd is the queue-depth series of both drivers, with every engine of the
-#                     device in the wq's group, and requests/s at depth 32 by engines
+#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd,batch: a subset
+#                     (development; "none": nothing); sw includes the floor, null_acomp.ko's
+#                     algorithm that does nothing; dyn is deflate-iaa-dynamic (ours): latency,
+#                     zswap, zram, with what its figures are compared to when their own groups
+#                     do not run (see dyn_cases), on whichever device the boot has (IAA 1.0 or
+#                     2.0: "# bench device iaa0 version="); qd is the queue-depth series of both
+#                     drivers, with every engine of the device in the wq's group, and
+#                     requests/s at depth 32 by engines; batch is ours compressing in batches
+#                     of 1, 4, 16 and 64 pages the way zram batches a bio (iaa_bench batch=),
+#                     every engine in the group, each sync_mode with verify_compress 0 and 1,
+#                     then sync with verify 1 on the device BATCH_SLOW times slower
 #
 # Each deflate-iaa latency configuration runs twice in the same load: on the corpus pages
 # (CONFIG) and on buffers kmalloc'd anew for every pass, what a caller with arbitrary memory
@@ -41,7 +45,7 @@
 . /tests/zram-lib.sh
 
 rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2 qdops=1000
-only=sw,ours,upstream,zswap,zram,user,dyn,qd
+only=sw,ours,upstream,zswap,zram,user,dyn,qd,batch
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bench.rounds=*) rounds=${arg#*=} ;;
@@ -87,6 +91,13 @@ QD_ENG_CASES="ours.async_irq.v0 upstream.async_irq.v0"
 QD_ENGINES="1 2 4 all"
 QD_SLOW=16
 QD_SLOW_CASES="ours.async.v0 ours.async_irq.v0"
+# the batch series (iaa_bench batch=N, one load per N): compress in batches of N pages, the
+# hint on all but the last request of each; the configurations MODE.vVERIFY of ours, then
+# BATCH_SLOW_CASES on the device BATCH_SLOW times slower
+BATCH_SIZES="1 4 16 64"
+BATCH_CASES="sync.v0 sync.v1 async.v0 async.v1 async_irq.v0 async_irq.v1"
+BATCH_SLOW=4
+BATCH_SLOW_CASES="sync.v1"
 # the zswap workload: the corpus without the pages no compressor shrinks (tools/bench/corpus)
 ZCORPUS=/data/corpus-zswap.bin
 [ -f $ZCORPUS ] || ZCORPUS=/data/corpus.bin
@@ -98,7 +109,7 @@ want ours && drivers="$drivers ours"
 want upstream && drivers="$drivers upstream"
 ndrv=$(echo $drivers | wc -w)
 
-n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0 n_qd=0
+n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0 n_qd=0 n_b=0
 want sw && n_sw=5
 want sw && [ -n "$have_pci" ] && n_sw=6
 want zswap && n_z=$((4 + 3 * ndrv))
@@ -116,12 +127,13 @@ if want dyn; then
 fi
 want qd && n_qd=$(($(echo $QD_CASES $QD_SLOW_CASES | wc -w) +
 	2 * $(echo $QD_ENG_CASES | wc -w) * $(echo $QD_ENGINES | wc -w)))
+want batch && n_b=$(($(echo $BATCH_CASES $BATCH_SLOW_CASES | wc -w) * $(echo $BATCH_SIZES | wc -w)))
 # the fresh-buffer twins of the latency configurations, and ours sync's callback-less twins
 # (none in a throughput-only boot)
 n_f=$((6 * ndrv))
 want ours && n_f=$((n_f + 2))
 [ "$passes" -gt 0 ] || n_f=0
-plan $((rounds * (n_sw + 6 * ndrv + n_f + n_z + n_zr + n_u + n_dy + n_qd) + 1))
+plan $((rounds * (n_sw + 6 * ndrv + n_f + n_z + n_zr + n_u + n_dy + n_qd + n_b) + 1))
 
 dmesg_mark
 start_mark=$_dmesg_lines
@@ -555,6 +567,58 @@ qd_case() {
 	model_scale 1
 }
 
+# batch_stats: the driver's counters of batches and of its pollers, and the descriptors each
+# device received (the device's own count), as "KEY=VALUE ..."
+batch_stats() {
+	printf 'batched=%s handed_over=%s poller_runs=%s poller_scans=%s poller_ends=%s' \
+		"$(st total_batched_requests)" "$(st total_handed_over_requests)" \
+		"$(st total_poller_runs)" "$(st total_poller_scans)" "$(st total_poller_ends)"
+	bs_i=0
+	while [ $bs_i -lt "$(iaa_pci_count)" ]; do
+		printf ' descs_iaa%s=%s' $bs_i "$(hmp "qom-get /machine/peripheral/iaa$bs_i descs-submitted" |
+			tr -d '\r' | grep -E '^[0-9]+$' | tail -n 1)"
+		bs_i=$((bs_i + 1))
+	done
+}
+
+# batch_case ROUND CASE SLOW: ours in CASE (MODE.vVERIFY), every engine in the wq's group, the
+# device SLOW times slower; per size of BATCH_SIZES one load of the bench module (batch=N), its
+# results as "# bench ROUND batch.CASE[.mSLOW].nN ...", then the counters' differences over
+# it as "# bench ROUND batch.CASE[.mSLOW].nN batchstat ..."
+batch_case() {
+	bn_=batch.$2
+	[ "$3" = 1 ] || bn_=$bn_.m$3
+	if [ -z "$have_dev" ] || [ ! -f "$MODDIR/updates/iaa_crypto.ko" ]; then
+		for n in $BATCH_SIZES; do skip "$1 $bn_.n$n" "no IAA device or no driver of ours"; done
+		return
+	fi
+	if ! engines_set all || ! model_scale "$3" || ! drv_up ours "${2%.v*}" "${2#*.v}"; then
+		for n in $BATCH_SIZES; do
+			not_ok "$1 $bn_.n$n: ours with sync_mode=${2%.v*} verify_compress=${2#*.v}," \
+				"every engine, the device $3 times slower"
+		done
+		drv_down
+		engines_set 1
+		model_scale 1
+		return
+	fi
+	note "bench setting $bn_ engines=$(engines_in_group) model_factor=$3"
+	for n in $BATCH_SIZES; do
+		b0_=$(batch_stats)
+		run_bench "$1" "$bn_.n$n" deflate-iaa 0 0 batch="$n" qd_ops="$qdops"
+		b1_=$(batch_stats)
+		bd_=
+		for kv_ in $b1_; do
+			k_=${kv_%%=*}
+			bd_="$bd_ $k_=$((${kv_#*=} - $(kv "$k_" "$b0_")))"
+		done
+		echo "    # bench $1 $bn_.n$n batchstat$bd_"
+	done
+	drv_down
+	engines_set 1
+	model_scale 1
+}
+
 # Every row but the queue-depth series runs with engine 0 alone in the wq's group: idxd 6.12's
 # default, which 7.3's idxd (every engine in group 0) would not give, so both lines measure the
 # same device configuration
@@ -615,6 +679,10 @@ while [ $r -le "$rounds" ]; do
 				done
 			done
 		done
+	fi
+	if want batch; then
+		for c in $BATCH_CASES; do batch_case "r$r" $c 1; done
+		for c in $BATCH_SLOW_CASES; do batch_case "r$r" $c $BATCH_SLOW; done
 	fi
 	r=$((r + 1))
 done
