@@ -37,7 +37,9 @@
  *               are counted, and the thread sleeps once per batch on one completion that
  *               the last of their callbacks completes. N=1 is the one-page path: a single
  *               request, no hint. Ends are checked as in the qd phases
- *   batch_hint  0: the batches without the hint (what a driver that ignores it does)
+ *   batch_hint  0: the batches without the hint (what a driver that ignores it does); 2: the
+ *               hint on every request of a batch, the last one too (the thread then waits
+ *               for all of them through their callbacks)
  *   fresh       the latency passes on buffers a caller might hand in: before every pass
  *               (untimed), each page gets a kmalloc'd copy as its source and kmalloc'd
  *               destination and output buffers, freed after the pass; the decompress
@@ -168,9 +170,9 @@ MODULE_PARM_DESC(batch, "batch sizes of the batch phases, e.g. 1,4,16,64 (none: 
  */
 #define ACOMP_REQ_MORE	0x00080000
 
-static bool batch_hint = true;
-module_param(batch_hint, bool, 0444);
-MODULE_PARM_DESC(batch_hint, "batch phases: the hint on all but the last request (0: never)");
+static uint batch_hint = 1;
+module_param(batch_hint, uint, 0444);
+MODULE_PARM_DESC(batch_hint, "batch phases: the hint on all but the last request (0: none, 2: all)");
 
 static bool fresh;
 module_param(fresh, bool, 0444);
@@ -937,7 +939,7 @@ static int qd_fn(void *data)
 				if (q->hint) {
 					struct acomp_req *req = q->slot[i].req;
 
-					if (i + 1 < n && batch_hint)
+					if (batch_hint > 1 || (i + 1 < n && batch_hint))
 						req->base.flags |= ACOMP_REQ_MORE;
 					else
 						req->base.flags &= ~ACOMP_REQ_MORE;
@@ -1039,7 +1041,7 @@ static int run_qd(struct bench *b, unsigned int *comp_idx, unsigned int ncomp,
 	wake_up_process(t);
 	wait_thread(b, &q->thread_done);
 	if (hint)
-		res_add(b, "batch op=comp n=%u hint=%d ops=%u ns=%llu busy_ns=%lld inprogress=%d",
+		res_add(b, "batch op=comp n=%u hint=%u ops=%u ns=%llu busy_ns=%lld inprogress=%d",
 			depth, batch_hint, atomic_read(&q->finished), q->ns, q->busy,
 			atomic_read(&q->inprogress));
 	else

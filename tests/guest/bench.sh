@@ -13,7 +13,12 @@
 #   bench.ops=N       throughput operations per thread and phase; bench.swops=N for software
 #   bench.zpages=N    pages of the zswap workload, and of swap on zram
 #   bench.upasses=N   passes of the user-space rows over the corpus file
-#   bench.qdops=N     requests per queue-depth phase (qd)
+#   bench.qdops=N     requests per queue-depth phase (qd), and per batch phase (batch)
+#   bench.batchcases=LIST, bench.batchslow=LIST   the batch item's configurations MODE.vVERIFY
+#                     (default BATCH_CASES below), and those run on the slower device
+#                     (BATCH_SLOW_CASES; "none": none)
+#   bench.batchhint=N the bench module's batch_hint (default 1; its configurations are then
+#                     named batch.CASE.hN)
 #   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd,batch: a subset
 #                     (development; "none": nothing); sw includes the floor, null_acomp.ko's
 #                     algorithm that does nothing; dyn is deflate-iaa-dynamic (ours): latency,
@@ -45,6 +50,7 @@
 . /tests/zram-lib.sh
 
 rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2 qdops=1000
+batch_cases= batch_slow= batch_hint=1
 only=sw,ours,upstream,zswap,zram,user,dyn,qd,batch
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -57,6 +63,9 @@ for arg in $(cat /proc/cmdline); do
 	bench.upasses=*) upasses=${arg#*=} ;;
 	bench.qdops=*) qdops=${arg#*=} ;;
 	bench.only=*) only=${arg#*=} ;;
+	bench.batchcases=*) batch_cases=${arg#*=} ;;
+	bench.batchslow=*) batch_slow=${arg#*=} ;;
+	bench.batchhint=*) batch_hint=${arg#*=} ;;
 	esac
 done
 want() { case ",$only," in *",$1,"*) return 0 ;; esac; return 1; }
@@ -98,6 +107,8 @@ BATCH_SIZES="1 4 16 64"
 BATCH_CASES="sync.v0 sync.v1 async.v0 async.v1 async_irq.v0 async_irq.v1"
 BATCH_SLOW=4
 BATCH_SLOW_CASES="sync.v1"
+[ -n "$batch_cases" ] && BATCH_CASES=$(echo "$batch_cases" | tr , ' ')
+[ -n "$batch_slow" ] && BATCH_SLOW_CASES=$(echo "$batch_slow" | tr , ' ' | sed 's/^none$//')
 # the zswap workload: the corpus without the pages no compressor shrinks (tools/bench/corpus)
 ZCORPUS=/data/corpus-zswap.bin
 [ -f $ZCORPUS ] || ZCORPUS=/data/corpus.bin
@@ -588,6 +599,7 @@ batch_stats() {
 batch_case() {
 	bn_=batch.$2
 	[ "$3" = 1 ] || bn_=$bn_.m$3
+	[ "$batch_hint" = 1 ] || bn_=$bn_.h$batch_hint
 	if [ -z "$have_dev" ] || [ ! -f "$MODDIR/updates/iaa_crypto.ko" ]; then
 		for n in $BATCH_SIZES; do skip "$1 $bn_.n$n" "no IAA device or no driver of ours"; done
 		return
@@ -605,7 +617,8 @@ batch_case() {
 	note "bench setting $bn_ engines=$(engines_in_group) model_factor=$3"
 	for n in $BATCH_SIZES; do
 		b0_=$(batch_stats)
-		run_bench "$1" "$bn_.n$n" deflate-iaa 0 0 batch="$n" qd_ops="$qdops"
+		run_bench "$1" "$bn_.n$n" deflate-iaa 0 0 batch="$n" qd_ops="$qdops" \
+			batch_hint="$batch_hint"
 		b1_=$(batch_stats)
 		bd_=
 		for kv_ in $b1_; do
