@@ -28,8 +28,9 @@
 #                     drivers, with every engine of the device in the wq's group, and
 #                     requests/s at depth 32 by engines; batch is ours compressing in batches
 #                     of 1, 4, 16 and 64 pages the way zram batches a bio (iaa_bench batch=),
-#                     every engine in the group, each sync_mode with verify_compress 0 and 1,
-#                     then sync with verify 1 on the device BATCH_SLOW times slower
+#                     every engine in the group, in BATCH_CASES (sync with verify_compress 0
+#                     and 1, async and async_irq with 1), then sync with verify 1 on the
+#                     device BATCH_SLOW times slower
 #
 # Each deflate-iaa latency configuration runs twice in the same load: on the corpus pages
 # (CONFIG) and on buffers kmalloc'd anew for every pass, what a caller with arbitrary memory
@@ -104,7 +105,7 @@ QD_SLOW_CASES="ours.async.v0 ours.async_irq.v0"
 # hint on all but the last request of each; the configurations MODE.vVERIFY of ours, then
 # BATCH_SLOW_CASES on the device BATCH_SLOW times slower
 BATCH_SIZES="1 4 16 64"
-BATCH_CASES="sync.v0 sync.v1 async.v0 async.v1 async_irq.v0 async_irq.v1"
+BATCH_CASES="sync.v0 sync.v1 async.v1 async_irq.v1"
 BATCH_SLOW=4
 BATCH_SLOW_CASES="sync.v1"
 [ -n "$batch_cases" ] && BATCH_CASES=$(echo "$batch_cases" | tr , ' ')
