@@ -8,9 +8,11 @@
 # ways); mm_stat the data stored compressed; the backend abandoned nothing; on a zram that
 # batches (acomp_batches), batches of several pages ran.
 #
-# Kernel command line knobs: zt.modes=LIST (default: all).
+# Kernel command line knobs: zt.modes=LIST (default: all), zfs.modes=LIST (this test's own,
+# default zt.modes).
 . /tests/lib.sh
 . /tests/zram-lib.sh
+zram_modes zfs
 
 plan $((nmodes * 7 + 2))
 

@@ -11,6 +11,15 @@ pages=${pages:-3000}
 modes=$(karg zt modes)
 modes=${modes:-sync async async_irq}
 nmodes=$(echo $modes | wc -w)
+# zsize: MiB of a zram disk (or backing device) that holds twice zt.pages, at least 64
+zsize=$((pages * 8 / 1024))
+[ $zsize -ge 64 ] || zsize=64
+# zram_modes PREFIX: PREFIX.modes=LIST on the command line, when given, replaces zt.modes for
+# the test that calls it (a suite line that runs one test in fewer modes than the others)
+zram_modes() {
+	_zm=$(karg "$1" modes)
+	[ -z "$_zm" ] || { modes=$_zm; nmodes=$(echo $modes | wc -w); }
+}
 # zt.alg=NAME: the comp_algorithm of zram.sh's swap runs (default deflate-iaa)
 alg=$(karg zt alg)
 alg=${alg:-deflate-iaa}

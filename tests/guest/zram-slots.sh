@@ -17,9 +17,11 @@
 # with compressed_writeback); nothing abandoned. The batching counters of each step are
 # printed: zram runs recompress and writeback one slot at a time.
 #
-# Kernel command line knobs: zt.pages=N (default 3000), zt.modes=LIST (default: all).
+# Kernel command line knobs: zt.pages=N (default 3000), zt.modes=LIST (default: all),
+# zslots.modes=LIST (this test's own, default zt.modes).
 . /tests/lib.sh
 . /tests/zram-lib.sh
+zram_modes zslots
 
 plan $((nmodes * 6 + 3))
 
@@ -30,9 +32,9 @@ zram_load && ok "zram.ko is ours" || { not_ok "zram.ko is ours"; finish; }
 Z=/sys/block/zram0
 cwb=0
 [ -e $Z/compressed_writeback ] && cwb=1
-dd if=/dev/zero of=/tmp/zram-bd.img bs=1M count=64 2>/dev/null
+dd if=/dev/zero of=/tmp/zram-bd.img bs=1M count=$zsize 2>/dev/null
 lo=$(losetup -f) && losetup "$lo" /tmp/zram-bd.img && [ -b "$lo" ] &&
-	ok "backing device $lo (64 MiB in tmpfs); compressed_writeback: $([ $cwb = 1 ] && echo yes || echo "not on $(uname -r | cut -d. -f1,2)")" ||
+	ok "backing device $lo ($zsize MiB in tmpfs); compressed_writeback: $([ $cwb = 1 ] && echo yes || echo "not on $(uname -r | cut -d. -f1,2)")" ||
 	{ not_ok "backing device (loop)"; finish; }
 thp_madvise 64kB 2048kB || note "64 KiB and 2 MiB folios not enabled"
 
@@ -61,7 +63,7 @@ for m in $modes; do
 	zram_reset zram0
 	# set while the device has no disksize; a reset keeps it
 	[ $cwb = 0 ] || echo 1 >$Z/compressed_writeback
-	if ! ZRAM_BACKING=$lo zram_setup zram0 lz4 64M deflate-iaa || ! zram_swapon zram0; then
+	if ! ZRAM_BACKING=$lo zram_setup zram0 lz4 ${zsize}M deflate-iaa || ! zram_swapon zram0; then
 		for c in pageout steps recomp wb work backend; do not_ok "$m: $c"; done
 		continue
 	fi
