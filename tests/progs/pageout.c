@@ -226,6 +226,7 @@ int main(int argc, char **argv)
 	       (unsigned long long)bad, (unsigned long long)seed);
 	return badpages ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: pageout [-s] [-H] [-f] [-r ROUNDS] [-x SEED] [-c COMMAND] NPAGES\n");
+	fprintf(stderr,
+		"usage: pageout [-s] [-H] [-f] [-r ROUNDS] [-x SEED] [-c COMMAND] NPAGES\n");
 	return 2;
 }
