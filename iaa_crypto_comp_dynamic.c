@@ -64,6 +64,9 @@ struct iaa_dyn_area {
 };
 
 static_assert(sizeof(struct iaa_dyn_area) <= IAA_DYN_AREA_BYTES);
+/* iaa_huff_block_entries() writes the AECS's form of a code */
+static_assert(__builtin_ctz(IAA_HUFF_LEN) == IAA_HUFF_ENT_LEN_SHIFT);
+static_assert(__builtin_popcount(IAA_HUFF_CODE) == IAA_HUFF_ENT_LEN_SHIFT);
 /* The device reads the AECS at a 32-byte aligned address */
 static_assert(IS_ALIGNED(IAA_DYN_AREA_OFFSET +
 			 offsetof(struct iaa_dyn_area, aecs), 32));
@@ -71,8 +74,6 @@ static_assert(IS_ALIGNED(IAA_DYN_AREA_OFFSET +
 struct iaa_dyn_scratch {
 	struct iaa_huff_work work;
 	struct iaa_huff_block block;
-	u32 ll[DEFL_LL_SYMS];
-	u32 d[DEFL_D_SYMS];
 };
 
 static struct iaa_dyn_scratch __percpu *iaa_dyn_scratch;
@@ -117,77 +118,26 @@ bool iaa_dyn_one_pass(const struct iaa_accel *accel, unsigned int slen)
 	       slen <= IAA_DEFL_ONE_PASS_MAX_BYTES;
 }
 
-/* Extra bits of length symbol 257 + @c and of distance symbol @c */
-static unsigned int len_extra(unsigned int c)
-{
-	return c < 8 || c == 28 ? 0 : (c - 4) / 4;
-}
-
-static unsigned int dist_extra(unsigned int c)
-{
-	return c < 4 ? 0 : c / 2 - 1;
-}
-
 /*
- * Read the device's counts into @s, with the bits their extra bits take and
- * the bits they take with the device's fixed code. False if they cannot be
- * those of @slen input bytes: a device that wrote garbage gets a fixed block.
+ * Whether the counts of @b can be those of @slen input bytes: one distance
+ * per match, and never more symbols than input bytes. A device that wrote
+ * garbage gets a fixed block.
  */
-static bool iaa_dyn_read_counts(struct iaa_dyn_scratch *s,
-				const struct iaa_comp_stats *st,
-				const struct iaa_aecs_comp *fixed,
-				unsigned int slen, u64 *extra, u64 *fixed_bits)
+static bool iaa_dyn_counts_valid(const struct iaa_huff_block *b,
+				 unsigned int slen)
 {
-	u64 syms = 0, dists = 0, lens = 0, x = 0;
-	u64 fb = le32_to_cpu(fixed->accum_bits);
-	unsigned int i;
+	u64 syms = b->ll_syms - 1;	/* the end of block is not the device's */
 
-	for (i = 0; i < DEFL_LL_SYMS; i++) {
-		u32 c = le32_to_cpu(st->ll_count[i]);
-
-		s->ll[i] = c;
-		if (!c)
-			continue;
-		if (c > slen)
-			return false;
-		syms += c;
-		fb += (u64)c * FIELD_GET(IAA_HUFF_LEN,
-					 le32_to_cpu(fixed->ll_code[i]));
-		if (i >= DEFL_FIRST_LEN) {
-			lens += c;
-			x += (u64)c * len_extra(i - DEFL_FIRST_LEN);
-		}
-	}
-	for (i = 0; i < DEFL_D_SYMS; i++) {
-		u32 c = le32_to_cpu(st->d_count[i]);
-
-		s->d[i] = c;
-		dists += c;
-		x += (u64)c * dist_extra(i);
-		fb += (u64)c * FIELD_GET(IAA_HUFF_LEN,
-					 le32_to_cpu(fixed->d_code[i]));
-	}
-	/* The device does not count the end of block; every block has one */
-	s->ll[DEFL_EOB] = 1;
-	fb += FIELD_GET(IAA_HUFF_LEN, le32_to_cpu(fixed->ll_code[DEFL_EOB]));
-	*extra = x;
-	*fixed_bits = fb + x;
-	/* One distance per match, and never more symbols than input bytes */
-	return syms && syms <= slen && dists == lens;
+	return syms && syms <= slen && b->matches == b->dists;
 }
 
 static void iaa_dyn_aecs_fill(struct iaa_aecs_comp *aecs,
 			      const struct iaa_huff_block *b)
 {
-	unsigned int i;
-
 	/* The rest of the record stays as allocated: zero */
 	aecs->accum_bits = cpu_to_le32(b->hdr_bits);
 	memcpy(aecs->accum, b->hdr, DIV_ROUND_UP(b->hdr_bits, 8));
-	for (i = 0; i < DEFL_LL_SYMS; i++)
-		aecs->ll_code[i] = iaa_aecs_code(b->ll_code[i], b->ll_len[i]);
-	for (i = 0; i < DEFL_D_SYMS; i++)
-		aecs->d_code[i] = iaa_aecs_code(b->d_code[i], b->d_len[i]);
+	iaa_huff_block_entries(b, aecs->ll_code, aecs->d_code);
 }
 
 static unsigned int iaa_dyn_stored_bytes(unsigned int slen)
@@ -216,9 +166,10 @@ enum iaa_dyn_plan iaa_dyn_plan(struct iaa_slot *slot,
 			       unsigned int slen, unsigned int dlen)
 {
 	struct iaa_dyn_area *area = iaa_slot_dyn(slot);
-	u64 extra, fixed_bits, dyn_bits = U64_MAX, best;
+	u64 extra, fixed_bits, dyn_bits, best;
 	u64 t0 = iaa_latency_stats_on() ? local_clock() : 0;
 	struct iaa_dyn_scratch *s;
+	struct iaa_huff_block *b;
 	enum iaa_dyn_plan plan;
 	unsigned int stored;
 
@@ -227,15 +178,20 @@ enum iaa_dyn_plan iaa_dyn_plan(struct iaa_slot *slot,
 		return IAA_DYN_FIXED;
 	}
 
+	/* The device does not count the end of block; every block has one */
+	area->stats.ll_count[DEFL_EOB] = cpu_to_le32(1);
 	s = get_cpu_ptr(iaa_dyn_scratch);
-	if (!iaa_dyn_read_counts(s, &area->stats, fixed, slen, &extra,
-				 &fixed_bits)) {
+	b = &s->block;
+	if (iaa_huff_block_build(area->stats.ll_count, area->stats.d_count, b,
+				 &s->work) ||
+	    !iaa_dyn_counts_valid(b, slen)) {
 		put_cpu_ptr(iaa_dyn_scratch);
 		iaa_stat_inc(IAA_STAT_DYN_FIXED);
 		return IAA_DYN_FIXED;
 	}
-	if (!iaa_huff_block_build(s->ll, s->d, &s->block, &s->work))
-		dyn_bits = s->block.hdr_bits + extra + s->block.data_bits;
+	extra = b->extra_bits;
+	fixed_bits = le32_to_cpu(fixed->accum_bits) + b->fixed_bits + extra;
+	dyn_bits = b->hdr_bits + extra + b->data_bits;
 
 	best = DIV_ROUND_UP_ULL(min(fixed_bits, dyn_bits), 8);
 	stored = iaa_dyn_stored_bytes(slen);
@@ -246,7 +202,7 @@ enum iaa_dyn_plan iaa_dyn_plan(struct iaa_slot *slot,
 		plan = IAA_DYN_STORED;
 		iaa_stat_inc(IAA_STAT_DYN_STORED);
 	} else if (dyn_bits < fixed_bits) {
-		iaa_dyn_aecs_fill(&area->aecs, &s->block);
+		iaa_dyn_aecs_fill(&area->aecs, b);
 		plan = IAA_DYN_DYNAMIC;
 		iaa_stat_inc(IAA_STAT_DYN_DYNAMIC);
 	} else {

@@ -24,10 +24,13 @@
  * run-length coded on its own: repeats of a nonzero length as code 16, runs
  * of zeros as 17 and 18.
  *
- * After the first pass over a table's counts, the sort and the code
- * assignment visit the symbols used only: the build runs between two device
- * operations of every dynamic compress, so its instructions are the mode's
- * CPU cost.
+ * The build runs between two device operations of every dynamic compress, so
+ * its instructions are the mode's CPU cost. It reads the device's counts
+ * where the device wrote them, once: that first pass also gives their sums,
+ * the extra bits and the size of the fixed-code block. After it, the sort
+ * and the lengths visit the symbols used only; the bits the codes take are
+ * the sum of the internal nodes' weights; and the codes go straight into the
+ * AECS, in the form the device reads (iaa_huff_block_entries()).
  */
 #include <linux/bitrev.h>
 #include <linux/errno.h>
@@ -35,6 +38,7 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
+#include <asm/byteorder.h>
 
 #include "iaa_crypto_huffman.h"
 
@@ -57,28 +61,51 @@ static const u8 huff_cl_order[DEFL_CL_SYMS] = {
  */
 #define HUFF_SMALL	IAA_HUFF_SMALL
 
-/*
- * The symbols of @freq with a nonzero count: into @used in symbol order,
- * and into w->sym in increasing order of count (stable: ties in symbol
- * order) with their counts in w->a. Returns how many.
- */
-static unsigned int huff_sort(const u32 *freq, unsigned int n, u16 *used,
-			      struct iaa_huff_work *w)
-{
-	u16 *pos = w->bucket, *big = w->tmp;
-	unsigned int i, j, m = 0, nb = 0, at = 0, c;
+/* A table's counts, as the first pass of its build finds them */
+struct huff_scan {
+	u16 *used;		/* the symbols with a nonzero count, in order */
+	u32 *cnt;		/* their counts */
+	unsigned int m;		/* how many */
+	unsigned int nb;	/* of them, how many have a large count */
+	u64 sum;		/* of the counts */
+};
 
-	memset(pos, 0, HUFF_SMALL * sizeof(*pos));
-	for (i = 0; i < n; i++) {
-		c = freq[i];
-		if (!c)
-			continue;
-		used[m++] = i;
-		if (c < HUFF_SMALL)
-			pos[c]++;
-		else
-			big[nb++] = i;
-	}
+static __always_inline void huff_scan_start(struct huff_scan *sc, u16 *used,
+					    struct iaa_huff_work *w)
+{
+	sc->used = used;
+	sc->cnt = w->cnt;
+	sc->m = 0;
+	sc->nb = 0;
+	sc->sum = 0;
+	memset(w->bucket, 0, sizeof(w->bucket));
+}
+
+/* Symbol @i has count @c: the first pass's step */
+static __always_inline void huff_scan_one(struct huff_scan *sc,
+					  struct iaa_huff_work *w,
+					  unsigned int i, u32 c)
+{
+	sc->sum += c;
+	if (!c)
+		return;
+	sc->used[sc->m] = i;
+	sc->cnt[sc->m] = c;
+	if (c < HUFF_SMALL)
+		w->bucket[c]++;
+	else
+		w->tmp[sc->nb++] = sc->m;
+	sc->m++;
+}
+
+/*
+ * The symbols the first pass found, into w->sym in increasing order of
+ * count (stable: ties in symbol order) with their counts in w->a
+ */
+static void huff_order(const struct huff_scan *sc, struct iaa_huff_work *w)
+{
+	u16 *pos = w->bucket;
+	unsigned int i, j, at = 0, c;
 
 	/* the small counts in order, each count's symbols in symbol order */
 	for (c = 1; c < HUFF_SMALL; c++) {
@@ -86,19 +113,20 @@ static unsigned int huff_sort(const u32 *freq, unsigned int n, u16 *used,
 		pos[c] = at;
 		at += j;
 	}
-	for (i = 0; i < m; i++) {
-		c = freq[used[i]];
+	for (i = 0; i < sc->m; i++) {
+		c = sc->cnt[i];
 		if (c < HUFF_SMALL) {
-			w->sym[pos[c]] = used[i];
-			w->a[pos[c]++] = c;
+			j = pos[c]++;
+			w->sym[j] = sc->used[i];
+			w->a[j] = c;
 		}
 	}
 
 	/* the large ones after them, by insertion */
-	for (i = 0; i < nb; i++) {
-		u16 v = big[i];
+	for (i = 0; i < sc->nb; i++) {
+		u16 v = sc->used[w->tmp[i]];
 
-		c = freq[v];
+		c = sc->cnt[w->tmp[i]];
 		for (j = at + i; j > at && w->a[j - 1] > c; j--) {
 			w->sym[j] = w->sym[j - 1];
 			w->a[j] = w->a[j - 1];
@@ -106,30 +134,36 @@ static unsigned int huff_sort(const u32 *freq, unsigned int n, u16 *used,
 		w->sym[j] = v;
 		w->a[j] = c;
 	}
-	return m;
 }
 
 /*
  * Optimal code lengths for the @n >= 2 weights in w->a[], in increasing
- * order, with their sum below U32_MAX; on return w->a[] holds the lengths
- * (a[0], the rarest, longest). Huffman's construction with two queues (van
- * Leeuwen): the leaves in order, and the internal nodes, which are made in
- * increasing weight; each end holds a sentinel so that no bound is checked.
- * Then the depth of each internal node from the root down, and the leaves'
- * depths from the number of internal nodes at each depth (as Moffat and
- * Katajainen do in place).
+ * order, of the symbols w->sym[]. Huffman's construction with two queues
+ * (van Leeuwen): the leaves in order, and the internal nodes, which are made
+ * in increasing weight; each end holds a sentinel so that no bound is
+ * checked. The internal nodes' weights add up to the bits the counts take
+ * with the code. Then the depth of each internal node from the root down,
+ * and the leaves' depths from the number of internal nodes at each depth (as
+ * Moffat and Katajainen do in place).
+ *
+ * The first internal node holds the two rarest leaves, the deepest. If they
+ * are within @max_bits, the lengths go to @len and their numbers to
+ * @bl_count, and *@bits gets the bits; else returns false and w->a[] still
+ * holds the weights.
  */
-static void huff_lengths_tq(struct iaa_huff_work *w, unsigned int n)
+static bool huff_lengths_tq(struct iaa_huff_work *w, unsigned int n,
+			    unsigned int max_bits, u8 *len, u16 *bl_count,
+			    u64 *bits)
 {
-	u32 *a = w->a, *iw = w->wt;
+	u64 *a = w->a, *iw = w->wt;
 	u16 *par = w->tmp;
 	unsigned int li = 0, ni = 0, k, avail, used, depth, next;
-	u32 x, y;
+	u64 cost = 0, x, y;
 	int r;
 
-	a[n] = U32_MAX;
+	a[n] = U64_MAX;
 	for (k = 0; k < n - 1; k++) {
-		iw[k] = U32_MAX;
+		iw[k] = U64_MAX;
 		if (a[li] <= iw[ni]) {
 			x = a[li++];
 		} else {
@@ -143,12 +177,15 @@ static void huff_lengths_tq(struct iaa_huff_work *w, unsigned int n)
 			par[ni++] = k;
 		}
 		iw[k] = x + y;
+		cost += x + y;
 	}
 
 	/* depths of the internal nodes: the last made is the root */
 	iw[n - 2] = 0;
 	for (r = n - 3; r >= 0; r--)
 		iw[r] = iw[par[r]] + 1;
+	if (iw[0] + 1 > max_bits)
+		return false;
 
 	/* each depth has twice the internal nodes above it as nodes */
 	avail = 1;
@@ -161,11 +198,14 @@ static void huff_lengths_tq(struct iaa_huff_work *w, unsigned int n)
 			used++;
 			r--;
 		}
+		bl_count[depth] = avail - used;
 		for (; avail > used; avail--)
-			a[--next] = depth;
+			len[w->sym[--next]] = depth;
 		avail = 2 * used;
 		depth++;
 	}
+	*bits = cost;
+	return true;
 }
 
 static bool pm_is_pkg(const u32 *bits, unsigned int i)
@@ -228,37 +268,63 @@ static void huff_lengths_pm(struct iaa_huff_work *w, unsigned int m,
 }
 
 /*
- * Code lengths for @freq into @len (every entry written), and the symbols
- * that have a code into @used, in symbol order. Returns how many: at least
- * two.
+ * Code lengths for the counts the first pass @sc found, into @len (every one
+ * of @n entries written), and how many codes of each length into @bl_count
+ * (DEFL_MAX_BITS + 1 entries); the symbols that have a code stay in
+ * sc->used, in symbol order. Returns how many, at least two; *@bits gets the
+ * bits the counts take with the codes.
  */
-static unsigned int huff_lengths(const u32 *freq, unsigned int n,
-				 unsigned int max_bits, u8 *len, u16 *used,
+static unsigned int huff_lengths(struct huff_scan *sc, unsigned int n,
+				 unsigned int max_bits, u8 *len,
+				 u16 *bl_count, u64 *bits,
 				 struct iaa_huff_work *w)
 {
-	unsigned int i, m = huff_sort(freq, n, used, w);
+	unsigned int i, l, m = sc->m;
+	u16 *used = sc->used;
+	u64 cost = 0;
 
 	memset(len, 0, n);
+	memset(bl_count, 0, (DEFL_MAX_BITS + 1) * sizeof(*bl_count));
 	if (m < 2) {
 		unsigned int s = m ? used[0] : 0;
 
 		/* the lone symbol and a partner, in symbol order */
+		*bits = m ? sc->cnt[0] : 0;
 		used[0] = 0;
 		used[1] = s ? s : 1;
 		len[used[0]] = 1;
 		len[used[1]] = 1;
+		bl_count[1] = 2;
 		return 2;
 	}
 
-	huff_lengths_tq(w, m);
-	if (w->a[0] > max_bits) {
-		for (i = 0; i < m; i++)
-			w->wt[i] = freq[w->sym[i]];
-		huff_lengths_pm(w, m, max_bits);
-	}
+	huff_order(sc, w);
+	if (huff_lengths_tq(w, m, max_bits, len, bl_count, bits))
+		return m;
+
+	/* the limit binds */
 	for (i = 0; i < m; i++)
-		len[w->sym[i]] = w->a[i];
+		w->wt[i] = w->a[i];
+	huff_lengths_pm(w, m, max_bits);
+	for (i = 0; i < m; i++) {
+		l = w->a[i];
+		len[w->sym[i]] = l;
+		bl_count[l]++;
+		cost += (u64)w->wt[i] * l;
+	}
+	*bits = cost;
 	return m;
+}
+
+/* The first pass over the @n counts @freq */
+static void huff_scan(struct huff_scan *sc, const u32 *freq, unsigned int n,
+		      u16 *used, struct iaa_huff_work *w)
+{
+	unsigned int i;
+
+	huff_scan_start(sc, used, w);
+	for (i = 0; i < n; i++)
+		huff_scan_one(sc, w, i, freq[i]);
 }
 
 /**
@@ -274,34 +340,63 @@ static unsigned int huff_lengths(const u32 *freq, unsigned int n,
 void iaa_huff_lengths(const u32 *freq, unsigned int n, unsigned int max_bits,
 		      u8 *len, struct iaa_huff_work *w)
 {
-	huff_lengths(freq, n, max_bits, len, w->used, w);
+	u16 bl_count[DEFL_MAX_BITS + 1];
+	struct huff_scan sc;
+	u64 bits;
+
+	huff_scan(&sc, freq, n, w->used, w);
+	huff_lengths(&sc, n, max_bits, len, bl_count, &bits, w);
 }
 
 /*
- * Canonical codes (RFC 1951 section 3.2.2) of the @m symbols @used, in
- * symbol order, with lengths @len; the other entries of @code stay as they
- * are. Returns the bits the counts @freq take with those codes.
+ * The first canonical code (RFC 1951 section 3.2.2) of each length, from how
+ * many codes each length has
  */
-static u64 huff_codes_used(const u32 *freq, const u8 *len, const u16 *used,
-			   unsigned int m, u16 *code)
+static void huff_first_codes(const u16 *bl_count, u16 *next)
 {
-	u16 count[DEFL_MAX_BITS + 1] = { }, next[DEFL_MAX_BITS + 1];
-	unsigned int bits, i, l;
-	u64 cost = 0;
+	unsigned int bits;
 	u16 c = 0;
 
-	for (i = 0; i < m; i++) {
-		l = len[used[i]];
-		count[l]++;
-		cost += (u64)freq[used[i]] * l;
-	}
 	for (bits = 1; bits <= DEFL_MAX_BITS; bits++) {
-		c = (c + count[bits - 1]) << 1;
+		c = (c + bl_count[bits - 1]) << 1;
 		next[bits] = c;
 	}
-	for (i = 0; i < m; i++)
-		code[used[i]] = next[len[used[i]]]++;
-	return cost;
+}
+
+/*
+ * The AECS entries of @n symbols with lengths @len: the canonical code, most
+ * significant bit first, with its length above it; 0 for a symbol without
+ * code
+ */
+static void huff_entries(const u8 *len, const u16 *bl_count, unsigned int n,
+			 __le32 *ent)
+{
+	u16 next[DEFL_MAX_BITS + 1];
+	unsigned int i, l;
+
+	huff_first_codes(bl_count, next);
+	next[0] = 0;
+	for (i = 0; i < n; i++) {
+		l = len[i];
+		ent[i] = l ? cpu_to_le32(next[l]++ | l << IAA_HUFF_ENT_LEN_SHIFT) :
+			     0;
+	}
+}
+
+/**
+ * iaa_huff_block_entries - a block's codes, in the form the AECS holds them
+ * @b: a block iaa_huff_block_build() made
+ * @ll_ent: DEFL_LL_SYMS entries: the literal/length codes
+ * @d_ent: DEFL_D_SYMS entries: the distance codes
+ *
+ * Each entry is the canonical code, most significant bit first, with its
+ * length from bit IAA_HUFF_ENT_LEN_SHIFT up; 0 for a symbol without code.
+ */
+void iaa_huff_block_entries(const struct iaa_huff_block *b, __le32 *ll_ent,
+			    __le32 *d_ent)
+{
+	huff_entries(b->ll_len, b->ll_bl_count, DEFL_LL_SYMS, ll_ent);
+	huff_entries(b->d_len, b->d_bl_count, DEFL_D_SYMS, d_ent);
 }
 
 /**
@@ -406,7 +501,6 @@ struct huff_bits {
 	u8 *p, *end;
 	u64 acc;
 	unsigned int n;
-	u32 total;
 	bool over;
 };
 
@@ -415,7 +509,6 @@ static inline void huff_put(struct huff_bits *b, u32 v, unsigned int nbits)
 {
 	b->acc |= (u64)v << b->n;
 	b->n += nbits;
-	b->total += nbits;
 	if (b->n < 32)
 		return;
 	if (b->end - b->p >= 4)
@@ -439,18 +532,56 @@ static inline void huff_flush(struct huff_bits *b)
 	}
 }
 
+/* Extra bits of each length symbol from DEFL_FIRST_LEN on */
+static const u8 huff_len_extra[DEFL_LL_SYMS - DEFL_FIRST_LEN] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+	3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0
+};
+
+/* Extra bits of each distance symbol */
+static const u8 huff_dist_extra[DEFL_D_SYMS] = {
+	0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+	7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13
+};
+
+/*
+ * The first pass over little-endian counts @f from @first up to @end;
+ * returns their sum. Length symbols (from DEFL_FIRST_LEN on) add their extra
+ * bits to *@extra.
+ */
+static __always_inline u64 huff_scan_le(struct huff_scan *sc,
+					struct iaa_huff_work *w,
+					const __le32 *f, unsigned int first,
+					unsigned int end, u64 *extra)
+{
+	u64 before = sc->sum;
+	unsigned int i;
+
+	for (i = first; i < end; i++) {
+		u32 c = le32_to_cpu(f[i]);
+
+		huff_scan_one(sc, w, i, c);
+		if (first >= DEFL_FIRST_LEN)
+			*extra += (u64)c * huff_len_extra[i - DEFL_FIRST_LEN];
+	}
+	return sc->sum - before;
+}
+
 /**
  * iaa_huff_block_build - codes and header of a final dynamic block
- * @ll_freq: literal/length symbol counts, DEFL_EOB included (nonzero)
- * @d_freq: distance symbol counts
- * @b: the codes; the bits the counted symbols take with them, extra bits
- *	not included (iaa_huff_cost() of both tables); and the header: BFINAL 1,
- *	BTYPE 2, the code description
+ * @ll_count: literal/length symbol counts, little-endian as the device writes
+ *	them, DEFL_EOB included (nonzero)
+ * @d_count: distance symbol counts, likewise
+ * @b: the code lengths; the bits the counted symbols take with them, extra
+ *	bits not included (iaa_huff_cost() of both tables), and with the fixed
+ *	code (RFC 1951 section 3.2.6); their extra bits; the sums of the counts;
+ *	and the header: BFINAL 1, BTYPE 2, the code description. The codes
+ *	themselves: iaa_huff_block_entries().
  * @w: scratch
  *
  * Return: 0, or -E2BIG if the header does not fit in DEFL_HDR_MAX_BYTES.
  */
-int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
+int iaa_huff_block_build(const __le32 *ll_count, const __le32 *d_count,
 			 struct iaa_huff_block *b, struct iaa_huff_work *w)
 {
 	u32 cl_freq[DEFL_CL_SYMS] = { };
@@ -467,16 +598,35 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 		.p = b->hdr,
 		.end = b->hdr + sizeof(b->hdr),
 	};
+	u64 lit8, lit9, eob, len7, len8, ll_bits, d_bits, x = 0;
+	struct huff_scan sc;
 
-	mll = huff_lengths(ll_freq, DEFL_LL_SYMS, DEFL_MAX_BITS, b->ll_len,
-			   w->ll_used, w);
-	md = huff_lengths(d_freq, DEFL_D_SYMS, DEFL_MAX_BITS, b->d_len,
-			  w->used, w);
-	memset(b->ll_code, 0, sizeof(b->ll_code));
-	memset(b->d_code, 0, sizeof(b->d_code));
-	b->data_bits = huff_codes_used(ll_freq, b->ll_len, w->ll_used, mll,
-				       b->ll_code) +
-		       huff_codes_used(d_freq, b->d_len, w->used, md, b->d_code);
+	/* the literal/length counts by their length in the fixed code */
+	huff_scan_start(&sc, w->ll_used, w);
+	lit8 = huff_scan_le(&sc, w, ll_count, 0, 144, &x);
+	lit9 = huff_scan_le(&sc, w, ll_count, 144, DEFL_EOB, &x);
+	eob = huff_scan_le(&sc, w, ll_count, DEFL_EOB, DEFL_FIRST_LEN, &x);
+	len7 = huff_scan_le(&sc, w, ll_count, DEFL_FIRST_LEN, 280, &x);
+	len8 = huff_scan_le(&sc, w, ll_count, 280, DEFL_LL_SYMS, &x);
+	b->ll_syms = sc.sum;
+	b->matches = len7 + len8;
+	mll = huff_lengths(&sc, DEFL_LL_SYMS, DEFL_MAX_BITS, b->ll_len,
+			   b->ll_bl_count, &ll_bits, w);
+
+	huff_scan_start(&sc, w->used, w);
+	for (i = 0; i < DEFL_D_SYMS; i++) {
+		u32 c = le32_to_cpu(d_count[i]);
+
+		huff_scan_one(&sc, w, i, c);
+		x += (u64)c * huff_dist_extra[i];
+	}
+	b->dists = sc.sum;
+	b->extra_bits = x;
+	b->fixed_bits = 8 * (lit8 + len8) + 9 * lit9 + 7 * (eob + len7) +
+			5 * sc.sum;
+	md = huff_lengths(&sc, DEFL_D_SYMS, DEFL_MAX_BITS, b->d_len,
+			  b->d_bl_count, &d_bits, w);
+	b->data_bits = ll_bits + d_bits;
 
 	/* the lists end with the last symbol that has a code */
 	hlit = max(w->ll_used[mll - 1] + 1u, (unsigned int)DEFL_FIRST_LEN);
@@ -489,11 +639,9 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 	for (hclen = DEFL_CL_SYMS; hclen > 4 && !cl_len[huff_cl_order[hclen - 1]]; hclen--)
 		;
 
-	huff_put(&bw, 1, 1);			/* BFINAL */
-	huff_put(&bw, 2, 2);			/* BTYPE: dynamic Huffman */
-	huff_put(&bw, hlit - DEFL_FIRST_LEN, 5);
-	huff_put(&bw, hdist - 1, 5);
-	huff_put(&bw, hclen - 4, 4);
+	/* BFINAL, BTYPE 2 (dynamic Huffman), HLIT, HDIST, HCLEN */
+	huff_put(&bw, 1 | 2 << 1 | (hlit - DEFL_FIRST_LEN) << 3 |
+		 (hdist - 1) << 8 | (hclen - 4) << 13, 17);
 	for (i = 0; i < hclen; i++)
 		huff_put(&bw, cl_len[huff_cl_order[i]], 3);
 	/* A Huffman code goes out most significant bit first */
@@ -507,7 +655,7 @@ int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
 		huff_put(&bw, cl_put[sym] | CL_TOK_EXTRA(t) << cl_len[sym],
 			 cl_nbits[sym]);
 	}
-	b->hdr_bits = bw.total;
+	b->hdr_bits = (bw.p - b->hdr) * 8 + bw.n;
 	huff_flush(&bw);
 	return bw.over ? -E2BIG : 0;
 }

@@ -18,6 +18,8 @@
 #define DEFL_MAX_BITS		15	/* longest literal/length or distance code */
 #define DEFL_CL_MAX_BITS	7	/* longest code-length code */
 #define DEFL_HDR_MAX_BYTES	256	/* room for the header: the AECS accumulator */
+/* A code as the AECS holds it: code value, most significant bit first, then length */
+#define IAA_HUFF_ENT_LEN_SHIFT	15
 
 /* Counts below this are sorted by counting sort */
 #define IAA_HUFF_SMALL		32
@@ -27,10 +29,11 @@ struct iaa_huff_work {
 	u16 sym[DEFL_LL_SYMS];		/* symbols in weight order */
 	u16 used[DEFL_LL_SYMS];		/* symbols with a code, in symbol order */
 	u16 ll_used[DEFL_LL_SYMS];	/* the same, of the literal/length code */
-	u16 tmp[DEFL_LL_SYMS];		/* the symbols of large counts */
+	u32 cnt[DEFL_LL_SYMS];		/* the counts of the symbols used */
+	u16 tmp[DEFL_LL_SYMS];		/* which have large counts */
 	u16 bucket[IAA_HUFF_SMALL];	/* where each small count goes */
-	u32 wt[DEFL_LL_SYMS];		/* weights in increasing order */
-	u32 a[DEFL_LL_SYMS + 1];	/* the same and a sentinel, then lengths */
+	u64 wt[DEFL_LL_SYMS];		/* internal nodes; package-merge's weights */
+	u64 a[DEFL_LL_SYMS + 1];	/* weights in increasing order, a sentinel */
 	/*
 	 * package-merge, when the length limit binds: a package weighs up to
 	 * 14 times the sum of the counts
@@ -45,9 +48,14 @@ struct iaa_huff_work {
 struct iaa_huff_block {
 	u8 ll_len[DEFL_LL_SYMS];
 	u8 d_len[DEFL_D_SYMS];
-	u16 ll_code[DEFL_LL_SYMS];	/* canonical codes, most significant bit first */
-	u16 d_code[DEFL_D_SYMS];
+	u16 ll_bl_count[DEFL_MAX_BITS + 1];	/* how many codes of each length */
+	u16 d_bl_count[DEFL_MAX_BITS + 1];
 	u64 data_bits;			/* the counts' symbols with these codes */
+	u64 fixed_bits;			/* the same with the fixed code */
+	u64 extra_bits;			/* their extra bits */
+	u64 ll_syms;			/* literal/length counts, DEFL_EOB's too */
+	u64 matches;			/* length symbols */
+	u64 dists;			/* distance symbols */
 	u32 hdr_bits;			/* BFINAL, BTYPE and the code description */
 	u8 hdr[DEFL_HDR_MAX_BYTES];	/* those bits, least significant first */
 };
@@ -56,7 +64,9 @@ void iaa_huff_lengths(const u32 *freq, unsigned int n, unsigned int max_bits,
 		      u8 *len, struct iaa_huff_work *w);
 void iaa_huff_codes(const u8 *len, unsigned int n, u16 *code);
 u64 iaa_huff_cost(const u32 *freq, const u8 *len, unsigned int n);
-int iaa_huff_block_build(const u32 *ll_freq, const u32 *d_freq,
+int iaa_huff_block_build(const __le32 *ll_count, const __le32 *d_count,
 			 struct iaa_huff_block *b, struct iaa_huff_work *w);
+void iaa_huff_block_entries(const struct iaa_huff_block *b, __le32 *ll_ent,
+			    __le32 *d_ent);
 
 #endif /* __IAA_CRYPTO_HUFFMAN_H__ */

@@ -1105,7 +1105,15 @@ static u64 st_encode(const struct stream *s, const struct iaa_huff_block *b, u8 
 {
 	size_t cap = sizeof(b->hdr) + s->nt * 6 + 16;
 	struct bitw w = { .p = xmalloc(cap), .cap = cap };
+	u32 ll_ent[DEFL_LL_SYMS], d_ent[DEFL_D_SYMS];
+	u16 ll_code[DEFL_LL_SYMS], d_code[DEFL_D_SYMS];
 
+	/* the codes from the entries the driver writes into the AECS */
+	iaa_huff_block_entries(b, ll_ent, d_ent);
+	for (unsigned int i = 0; i < DEFL_LL_SYMS; i++)
+		ll_code[i] = ll_ent[i] & 0x7fff;
+	for (unsigned int i = 0; i < DEFL_D_SYMS; i++)
+		d_code[i] = d_ent[i] & 0x7fff;
 	memset(w.p, 0, cap);
 	for (u32 i = 0; i < b->hdr_bits; i++)
 		put_bits(&w, b->hdr[i >> 3] >> (i & 7) & 1, 1);
@@ -1113,17 +1121,17 @@ static u64 st_encode(const struct stream *s, const struct iaa_huff_block *b, u8 
 		const struct tok *t = &s->t[i];
 
 		if (!t->len) {
-			put_code(&w, b->ll_code[t->lit], b->ll_len[t->lit]);
+			put_code(&w, ll_code[t->lit], b->ll_len[t->lit]);
 		} else {
 			unsigned int ls = len_sym(t->len), ds = dist_sym(t->dist);
 
-			put_code(&w, b->ll_code[DEFL_FIRST_LEN + ls], b->ll_len[DEFL_FIRST_LEN + ls]);
+			put_code(&w, ll_code[DEFL_FIRST_LEN + ls], b->ll_len[DEFL_FIRST_LEN + ls]);
 			put_bits(&w, t->len - lbase[ls], lext[ls]);
-			put_code(&w, b->d_code[ds], b->d_len[ds]);
+			put_code(&w, d_code[ds], b->d_len[ds]);
 			put_bits(&w, t->dist - dbase[ds], dext[ds]);
 		}
 	}
-	put_code(&w, b->ll_code[DEFL_EOB], b->ll_len[DEFL_EOB]);
+	put_code(&w, ll_code[DEFL_EOB], b->ll_len[DEFL_EOB]);
 	*out = w.p;
 	*nbytes = (w.pos + 7) / 8;
 	return w.pos;

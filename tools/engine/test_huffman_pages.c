@@ -19,8 +19,8 @@
  *                  output, bit for bit, and zlib inflates it to the page
  *   ratio          the pages as the driver stores them (dynamic, fixed or stored,
  *                  whichever is smallest) against zlib level 1 at a 4 KiB window
- *   build_cost     iaa_huff_block_build() and the block's size from it, as the
- *                  driver does: CPU ns per page on this host (a figure, never a verdict).
+ *   build_cost     iaa_huff_block_build(), the block's size from it and the codes
+ *                  (iaa_huff_block_entries()), as the driver does: CPU ns per page on this host (a figure, never a verdict).
  *                  The guest's instruction count is what callgrind counts:
  *                  make -C tools/engine huffman-cost
  */
@@ -158,18 +158,29 @@ static void t_pages_inflate(void)
 		CHECK(!ret, "page %zu: build returned %d", k, ret);
 		if (ret)
 			continue;
+		/* the entries as the driver writes them into the AECS */
+		iaa_huff_block_entries(&b, ll_sym, d_sym);
 		for (i = 0; i < DEFL_LL_SYMS; i++) {
 			CHECK(b.ll_len[i] <= DEFL_MAX_BITS, "page %zu: ll %u length %u", k, i,
 			      b.ll_len[i]);
 			CHECK(!c->ll[i] || b.ll_len[i], "page %zu: used ll %u without code", k, i);
-			ll_sym[i] = IAA_HUFF_ENTRY(b.ll_code[i], b.ll_len[i]);
+			CHECK(ll_sym[i] >> 15 == b.ll_len[i] && (b.ll_len[i] || !ll_sym[i]),
+			      "page %zu: ll %u entry %#x, length %u", k, i, ll_sym[i],
+			      b.ll_len[i]);
 		}
 		for (i = 0; i < DEFL_D_SYMS; i++) {
 			CHECK(b.d_len[i] <= DEFL_MAX_BITS, "page %zu: d %u length %u", k, i,
 			      b.d_len[i]);
 			CHECK(!c->d[i] || b.d_len[i], "page %zu: used d %u without code", k, i);
-			d_sym[i] = IAA_HUFF_ENTRY(b.d_code[i], b.d_len[i]);
+			CHECK(d_sym[i] >> 15 == b.d_len[i] && (b.d_len[i] || !d_sym[i]),
+			      "page %zu: d %u entry %#x, length %u", k, i, d_sym[i], b.d_len[i]);
 		}
+		CHECK(b.extra_bits == c->extra && 3 + b.fixed_bits + b.extra_bits == c->fixed_bits &&
+		      b.ll_syms == c->syms && b.matches == b.dists,
+		      "page %zu: extra %llu fixed %llu symbols %llu matches %llu dists %llu", k,
+		      (unsigned long long)b.extra_bits, (unsigned long long)b.fixed_bits,
+		      (unsigned long long)b.ll_syms, (unsigned long long)b.matches,
+		      (unsigned long long)b.dists);
 		CHECK(b.data_bits == iaa_huff_cost(c->ll, b.ll_len, DEFL_LL_SYMS) +
 				     iaa_huff_cost(c->d, b.d_len, DEFL_D_SYMS),
 		      "page %zu: data_bits %llu, not the cost of the lengths", k,
@@ -279,12 +290,18 @@ static double cpu_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* What the driver does between its two device operations, less reading the counts */
+/*
+ * What the driver does between its two device operations: the build (which reads the
+ * counts), the block's size, the codes into the AECS
+ */
 static u64 __attribute__((noinline)) build_one(const struct page_counts *c,
 					       struct iaa_huff_block *b)
 {
+	static u32 ll_ent[DEFL_LL_SYMS], d_ent[DEFL_D_SYMS];
+
 	if (iaa_huff_block_build(c->ll, c->d, b, work))
 		return 0;
+	iaa_huff_block_entries(b, ll_ent, d_ent);
 	return dyn_bits(c, b);
 }
 
@@ -299,7 +316,7 @@ static void t_build_cost(void)
 		for (size_t k = 0; k < npages; k++)
 			sink += build_one(&counts[k], &b);
 	ns = (cpu_ns() - t0) / ((double)reps * npages);
-	DIAG("build_one (iaa_huff_block_build and the block's size): %.0f ns CPU per page on this host, %zu pages x %u (%llu)",
+	DIAG("build_one (iaa_huff_block_build, the block's size, the AECS entries): %.0f ns CPU per page on this host, %zu pages x %u (%llu)",
 	     ns, npages, reps, (unsigned long long)(sink % 10));
 }
 

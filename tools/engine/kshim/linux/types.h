@@ -15,6 +15,8 @@ typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
+/* little-endian values: the host is little-endian (asm/byteorder.h) */
+typedef uint32_t __le32;
 
 /* the kernel's compiler_types.h, which every kernel build includes */
 #ifndef __always_inline
