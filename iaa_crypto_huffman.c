@@ -364,22 +364,22 @@ static void huff_first_codes(const u16 *bl_count, u16 *next)
 }
 
 /*
- * The AECS entries of @n symbols with lengths @len: the canonical code, most
- * significant bit first, with its length above it; 0 for a symbol without
- * code
+ * The AECS entries of @n symbols with lengths @len, of which the @m symbols
+ * @used have a code: the canonical code, most significant bit first, with
+ * its length above it; 0 for the others
  */
-static void huff_entries(const u8 *len, const u16 *bl_count, unsigned int n,
-			 __le32 *ent)
+static void huff_entries(const u8 *len, const u16 *bl_count, const u16 *used,
+			 unsigned int m, unsigned int n, __le32 *ent)
 {
 	u16 next[DEFL_MAX_BITS + 1];
-	unsigned int i, l;
+	unsigned int i, s, l;
 
 	huff_first_codes(bl_count, next);
-	next[0] = 0;
-	for (i = 0; i < n; i++) {
-		l = len[i];
-		ent[i] = l ? cpu_to_le32(next[l]++ | l << IAA_HUFF_ENT_LEN_SHIFT) :
-			     0;
+	memset(ent, 0, n * sizeof(*ent));
+	for (i = 0; i < m; i++) {
+		s = used[i];
+		l = len[s];
+		ent[s] = cpu_to_le32(next[l]++ | l << IAA_HUFF_ENT_LEN_SHIFT);
 	}
 }
 
@@ -395,8 +395,10 @@ static void huff_entries(const u8 *len, const u16 *bl_count, unsigned int n,
 void iaa_huff_block_entries(const struct iaa_huff_block *b, __le32 *ll_ent,
 			    __le32 *d_ent)
 {
-	huff_entries(b->ll_len, b->ll_bl_count, DEFL_LL_SYMS, ll_ent);
-	huff_entries(b->d_len, b->d_bl_count, DEFL_D_SYMS, d_ent);
+	huff_entries(b->ll_len, b->ll_bl_count, b->ll_used, b->ll_nused,
+		     DEFL_LL_SYMS, ll_ent);
+	huff_entries(b->d_len, b->d_bl_count, b->d_used, b->d_nused,
+		     DEFL_D_SYMS, d_ent);
 }
 
 /**
@@ -586,23 +588,23 @@ int iaa_huff_block_build(const __le32 *ll_count, const __le32 *d_count,
 {
 	u32 cl_freq[DEFL_CL_SYMS] = { };
 	u8 cl_len[DEFL_CL_SYMS];
-	u16 cl_code[DEFL_CL_SYMS];
-	/* each code-length symbol as written: its code reversed, extra bits after */
+	u16 cl_bl_count[DEFL_MAX_BITS + 1], cl_next[DEFL_MAX_BITS + 1];
 	static const u8 cl_extra[DEFL_CL_SYMS] = {
 		[CL_REPEAT] = 2, [CL_ZEROS] = 3, [CL_ZEROS_LONG] = 7
 	};
+	/* each code-length symbol used as written: its code reversed, extra bits after */
 	u16 cl_put[DEFL_CL_SYMS];
 	u8 cl_nbits[DEFL_CL_SYMS];
-	unsigned int hlit, hdist, hclen, ntok, i, mll, md;
+	unsigned int hlit, hdist, hclen, ntok, i, mll, md, mcl;
 	struct huff_bits bw = {
 		.p = b->hdr,
 		.end = b->hdr + sizeof(b->hdr),
 	};
-	u64 lit8, lit9, eob, len7, len8, ll_bits, d_bits, x = 0;
+	u64 lit8, lit9, eob, len7, len8, ll_bits, d_bits, cl_bits, x = 0;
 	struct huff_scan sc;
 
 	/* the literal/length counts by their length in the fixed code */
-	huff_scan_start(&sc, w->ll_used, w);
+	huff_scan_start(&sc, b->ll_used, w);
 	lit8 = huff_scan_le(&sc, w, ll_count, 0, 144, &x);
 	lit9 = huff_scan_le(&sc, w, ll_count, 144, DEFL_EOB, &x);
 	eob = huff_scan_le(&sc, w, ll_count, DEFL_EOB, DEFL_FIRST_LEN, &x);
@@ -613,7 +615,7 @@ int iaa_huff_block_build(const __le32 *ll_count, const __le32 *d_count,
 	mll = huff_lengths(&sc, DEFL_LL_SYMS, DEFL_MAX_BITS, b->ll_len,
 			   b->ll_bl_count, &ll_bits, w);
 
-	huff_scan_start(&sc, w->used, w);
+	huff_scan_start(&sc, b->d_used, w);
 	for (i = 0; i < DEFL_D_SYMS; i++) {
 		u32 c = le32_to_cpu(d_count[i]);
 
@@ -629,13 +631,24 @@ int iaa_huff_block_build(const __le32 *ll_count, const __le32 *d_count,
 	b->data_bits = ll_bits + d_bits;
 
 	/* the lists end with the last symbol that has a code */
-	hlit = max(w->ll_used[mll - 1] + 1u, (unsigned int)DEFL_FIRST_LEN);
-	hdist = w->used[md - 1] + 1u;
+	b->ll_nused = mll;
+	b->d_nused = md;
+	hlit = max(b->ll_used[mll - 1] + 1u, (unsigned int)DEFL_FIRST_LEN);
+	hdist = b->d_used[md - 1] + 1u;
 	ntok = huff_rle(b->ll_len, hlit, w->tok, cl_freq);
 	ntok += huff_rle(b->d_len, hdist, w->tok + ntok, cl_freq);
 
-	iaa_huff_lengths(cl_freq, DEFL_CL_SYMS, DEFL_CL_MAX_BITS, cl_len, w);
-	iaa_huff_codes(cl_len, DEFL_CL_SYMS, cl_code);
+	huff_scan(&sc, cl_freq, DEFL_CL_SYMS, w->used, w);
+	mcl = huff_lengths(&sc, DEFL_CL_SYMS, DEFL_CL_MAX_BITS, cl_len,
+			   cl_bl_count, &cl_bits, w);
+	/* A Huffman code goes out most significant bit first */
+	huff_first_codes(cl_bl_count, cl_next);
+	for (i = 0; i < mcl; i++) {
+		unsigned int s = w->used[i], l = cl_len[s];
+
+		cl_put[s] = bitrev16(cl_next[l]++) >> (16 - l);
+		cl_nbits[s] = l + cl_extra[s];
+	}
 	for (hclen = DEFL_CL_SYMS; hclen > 4 && !cl_len[huff_cl_order[hclen - 1]]; hclen--)
 		;
 
@@ -644,11 +657,6 @@ int iaa_huff_block_build(const __le32 *ll_count, const __le32 *d_count,
 		 (hdist - 1) << 8 | (hclen - 4) << 13, 17);
 	for (i = 0; i < hclen; i++)
 		huff_put(&bw, cl_len[huff_cl_order[i]], 3);
-	/* A Huffman code goes out most significant bit first */
-	for (i = 0; i < DEFL_CL_SYMS; i++) {
-		cl_put[i] = cl_len[i] ? bitrev16(cl_code[i]) >> (16 - cl_len[i]) : 0;
-		cl_nbits[i] = cl_len[i] + cl_extra[i];
-	}
 	for (i = 0; i < ntok; i++) {
 		unsigned int t = w->tok[i], sym = CL_TOK_SYM(t);
 

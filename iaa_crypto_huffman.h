@@ -28,7 +28,6 @@
 struct iaa_huff_work {
 	u16 sym[DEFL_LL_SYMS];		/* symbols in weight order */
 	u16 used[DEFL_LL_SYMS];		/* symbols with a code, in symbol order */
-	u16 ll_used[DEFL_LL_SYMS];	/* the same, of the literal/length code */
 	u32 cnt[DEFL_LL_SYMS];		/* the counts of the symbols used */
 	u16 tmp[DEFL_LL_SYMS];		/* which have large counts */
 	u16 bucket[IAA_HUFF_SMALL];	/* where each small count goes */
@@ -50,6 +49,10 @@ struct iaa_huff_block {
 	u8 d_len[DEFL_D_SYMS];
 	u16 ll_bl_count[DEFL_MAX_BITS + 1];	/* how many codes of each length */
 	u16 d_bl_count[DEFL_MAX_BITS + 1];
+	u16 ll_used[DEFL_LL_SYMS];	/* the symbols with a code, in order */
+	u16 d_used[DEFL_D_SYMS];
+	u16 ll_nused;			/* how many */
+	u16 d_nused;
 	u64 data_bits;			/* the counts' symbols with these codes */
 	u64 fixed_bits;			/* the same with the fixed code */
 	u64 extra_bits;			/* their extra bits */
