@@ -471,28 +471,47 @@ static __always_inline unsigned int huff_rle_run(unsigned int l,
 	return t;
 }
 
-/* Run-length code the lengths @len[0..n-1] (n >= 1) as code-length tokens */
-static unsigned int huff_rle(const u8 *len, unsigned int n, u16 *tok,
-			     u32 *cl_freq)
+/* Code-length tokens for @run zero lengths in a row */
+static noinline unsigned int huff_rle_zeros(unsigned int run, u16 *tok,
+					    u32 *cl_freq)
 {
-	unsigned int i, t = 0, run = 1, l = len[0];
+	return huff_rle_run(0, run, tok, cl_freq);
+}
 
-	for (i = 1; i < n; i++) {
-		if (len[i] == l) {
+/*
+ * Run-length code the @n lengths @len (n >= 1) as code-length tokens, from
+ * the @m >= 1 symbols with a code, @used, in order: the runs of zeros are the
+ * gaps between them, so only the symbols used are visited
+ */
+static unsigned int huff_rle(const u8 *len, unsigned int n, const u16 *used,
+			     unsigned int m, u16 *tok, u32 *cl_freq)
+{
+	unsigned int i, s, ls, t = 0, pos = 0, run = 0, l = 0;
+
+	for (i = 0; i < m; i++) {
+		s = used[i];
+		ls = len[s];
+		if (s == pos && ls == l) {
 			run++;
-			continue;
-		}
-		if (run == 1 && l) {
-			/* the usual case: a length unlike its neighbours */
-			tok[t++] = l;
-			cl_freq[l]++;
 		} else {
-			t += huff_rle_run(l, run, tok + t, cl_freq);
+			if (run == 1) {
+				/* the usual case: a length unlike its neighbours */
+				tok[t++] = l;
+				cl_freq[l]++;
+			} else if (run) {
+				t += huff_rle_run(l, run, tok + t, cl_freq);
+			}
+			if (s != pos)
+				t += huff_rle_zeros(s - pos, tok + t, cl_freq);
+			l = ls;
+			run = 1;
 		}
-		l = len[i];
-		run = 1;
+		pos = s + 1;
 	}
-	return t + huff_rle_run(l, run, tok + t, cl_freq);
+	t += huff_rle_run(l, run, tok + t, cl_freq);
+	if (pos < n)
+		t += huff_rle_zeros(n - pos, tok + t, cl_freq);
+	return t;
 }
 
 /*
@@ -635,8 +654,9 @@ int iaa_huff_block_build(const __le32 *ll_count, const __le32 *d_count,
 	b->d_nused = md;
 	hlit = max(b->ll_used[mll - 1] + 1u, (unsigned int)DEFL_FIRST_LEN);
 	hdist = b->d_used[md - 1] + 1u;
-	ntok = huff_rle(b->ll_len, hlit, w->tok, cl_freq);
-	ntok += huff_rle(b->d_len, hdist, w->tok + ntok, cl_freq);
+	ntok = huff_rle(b->ll_len, hlit, b->ll_used, mll, w->tok, cl_freq);
+	ntok += huff_rle(b->d_len, hdist, b->d_used, md, w->tok + ntok,
+			 cl_freq);
 
 	huff_scan(&sc, cl_freq, DEFL_CL_SYMS, w->used, w);
 	mcl = huff_lengths(&sc, DEFL_CL_SYMS, DEFL_CL_MAX_BITS, cl_len,

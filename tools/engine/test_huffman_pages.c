@@ -294,8 +294,7 @@ static double cpu_ns(void)
  * What the driver does between its two device operations: the build (which reads the
  * counts), the block's size, the codes into the AECS
  */
-static u64 __attribute__((noinline)) build_one(const struct page_counts *c,
-					       struct iaa_huff_block *b)
+static noinline u64 build_one(const struct page_counts *c, struct iaa_huff_block *b)
 {
 	static u32 ll_ent[DEFL_LL_SYMS], d_ent[DEFL_D_SYMS];
 

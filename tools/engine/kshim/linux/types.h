@@ -22,5 +22,8 @@ typedef uint32_t __le32;
 #ifndef __always_inline
 #define __always_inline	inline __attribute__((__always_inline__))
 #endif
+#ifndef noinline
+#define noinline	__attribute__((__noinline__))
+#endif
 
 #endif
