@@ -273,6 +273,7 @@ struct iaa_req {
 	bool one_pass;			/* ... written by the device in one pass */
 	bool async;			/* -EINPROGRESS returned: use the callback */
 	bool spin_stage;		/* a later stage of async_irq, spun on briefly */
+	bool batch_last;		/* a batch's last, sync: ends the rest while polled */
 	u32 crc;			/* CRC of the input, from the compress */
 	u32 comp_len;			/* compressed length, checked by verify */
 	struct iaa_wait wait;		/* the caller's waits, when it may not sleep */

@@ -27,8 +27,13 @@
  *		(iaa_req_hand_over()); from then on it is in async mode. A
  *		request with a callback and IAA_REQ_MORE (a batch's, not its
  *		last) is handed over so right after its portal write, and
- *		its submitter goes on with the next one. A request without a
- *		callback is always in this mode (iaa_crypto_alg.c);
+ *		its submitter goes on with the next one; while the batch's
+ *		last request (the next without the hint on the same CPU) is
+ *		polled, its submitter, if it may sleep, ends those of its
+ *		wq's polled stages whose record is written
+ *		(iaa_queue_help()), so that the batch's verifies run on the
+ *		device while it waits. A request
+ *		without a callback is always in this mode (iaa_crypto_alg.c);
  *   async	the wq's poller scans the records of the slots in
  *		IAA_SLOT_POLLED (those marked in q->polled, a hint set before
  *		the state and cleared by whoever takes the slot out of it),
@@ -74,6 +79,8 @@
  *                         write returned, or a sync submitter (or the spinner
  *                         of a later stage of async_irq) handing over
  *   POLLED   -> BUSY      the poller: record written or deadline past  (cas)
+ *                         or the submitter of a batch's last request
+ *                         while it polls: record written           (cas)
  *   IRQ      -> BUSY      idxd's interrupt thread                      (cas)
  *   IRQ      -> HELD      the watchdog, past the deadline              (cas)
  *   HELD     -> RETURNED  idxd's interrupt thread, late                (cas)
@@ -134,6 +141,7 @@
 static int iaa_req_done(struct iaa_req *r, int forced_err);
 static int iaa_req_software(struct iaa_req *r);
 static int iaa_req_finish(struct iaa_req *r, int err);
+static int iaa_req_settle(struct iaa_req *r, int err, bool may_sleep);
 
 /*
  * A caller that may not sleep but gave a callback spins this long for a
@@ -486,6 +494,44 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 deadline,
 	return -EINPROGRESS;
 }
 
+/*
+ * This CPU handed a request of a batch (IAA_REQ_MORE) to a poller: the
+ * next request without the hint that its caller polls is the batch's last
+ * (iaa_req_execute()).
+ */
+static DEFINE_PER_CPU(bool, iaa_batch_open);
+
+/*
+ * While the last request of a batch waits for its own stage, its submitter
+ * ends those of its wq's polled stages whose record is written, as the
+ * poller would (iaa_queue_scan()): the batch's other requests, whose next
+ * stage (a verify) then goes on the device while it waits, instead of after
+ * it. Only a written record is taken, never a deadline: a timeout stays the
+ * poller's. The submitter may sleep, as the poller may; the compare-and-
+ * exchange from POLLED makes each end happen once, whoever takes it.
+ *
+ * Return: how many stages it ended.
+ */
+static unsigned int iaa_queue_help(struct iaa_queue *q)
+{
+	unsigned int i, ended = 0;
+
+	for_each_set_bit(i, q->polled, q->nr_slots) {
+		struct iaa_slot *slot = &q->slots[i];
+		u32 word = atomic_read_acquire(&slot->state);
+
+		if (iaa_slot_st(word) != IAA_SLOT_POLLED ||
+		    !iaa_desc_finished(slot->desc))
+			continue;
+		if (!iaa_slot_move(slot, word, IAA_SLOT_BUSY))
+			continue;	/* ended by someone else */
+		clear_bit(i, q->polled);
+		ended++;
+		iaa_req_settle(slot->req, 0, true);
+	}
+	return ended;
+}
+
 /**
  * iaa_req_poll_stage - poll the record of the stage of @r just submitted
  * @r: a request in sync mode, its slot BUSY
@@ -511,6 +557,8 @@ static int iaa_req_poll_stage(struct iaa_req *r)
 
 	iaa_wait_begin(w);
 	while (!iaa_desc_finished(desc)) {
+		if (r->batch_last && iaa_queue_help(r->queue))
+			continue;
 		if (++spins % IAA_POLL_CLOCK_EVERY) {
 			cpu_relax();
 			continue;
@@ -656,6 +704,10 @@ int iaa_req_execute(struct iaa_req *r)
 		goto software;
 
 	r->async = mode != IAA_WAIT_SYNC;
+	r->batch_last = false;
+	if (mode == IAA_WAIT_SYNC && may_sleep && r->areq->base.complete &&
+	    !iaa_req_more(r))
+		r->batch_last = this_cpu_xchg(iaa_batch_open, false);
 	ret = iaa_req_launch(r);
 	if (ret == IAA_LAUNCH_ENDED) {
 		/* Through the callback, which may have run already */
@@ -667,10 +719,12 @@ int iaa_req_execute(struct iaa_req *r)
 		if (mode != IAA_WAIT_SYNC)
 			return -EINPROGRESS;
 		/* More of its batch follow: the poller ends it (iaa_req_more()) */
-		if (iaa_req_more(r))
+		if (iaa_req_more(r)) {
+			this_cpu_write(iaa_batch_open, true);
 			return iaa_req_hand_over(r, ktime_get_ns() +
 						 r->wait.timeout,
 						 IAA_STAT_BATCHED);
+		}
 		ret = iaa_req_poll_stage(r);
 		if (ret == -EINPROGRESS)
 			return ret;

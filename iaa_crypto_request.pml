@@ -34,6 +34,7 @@
  *   BUSY     -> POLLED    launch(), hand_over()        polled stage; hand-over of a
  *                                                      sync or a spun-on stage
  *   POLLED   -> BUSY      Poller, cas                  record written or deadline past
+ *                         Helper, cas                  record written
  *   IRQ      -> BUSY      IrqThread, cas
  *   IRQ      -> HELD      Watchdog, cas                deadline past
  *   HELD     -> RETURNED  IrqThread, cas               late
@@ -688,6 +689,57 @@ end_scan:
 }
 
 /*
+ * The submitter of a batch's last request, while it polls its own stage
+ * (iaa_queue_help()): takes a slot in POLLED whose record is written, as
+ * the poller does, never one past its deadline. Run as a thread of its own,
+ * it may take any such slot at any moment, which covers what a submitter
+ * between two checks of its own record does.
+ */
+proctype Helper()
+{
+	byte s, r, d, lres, pubgen, wg;
+	bool fin, drained, failed, took;
+
+end_help:
+	do
+	:: atomic {
+		if
+		:: !retired && st[0] == POLLED && rec[0] -> s = 0
+		:: !retired && st[1] == POLLED && rec[1] -> s = 1
+#if NSLOT > 2
+		:: !retired && st[2] == POLLED && rec[2] -> s = 2
+#endif
+		fi;
+		wg = gen[s]
+	   }
+		fin = rec[s];
+		took = fin;
+		if
+		:: took ->
+			atomic {
+				if
+				:: st[s] == POLLED && gen[s] == wg ->
+					st[s] = BUSY;
+					r = slot_req[s];
+					OWN(r);
+					rec_taken[r] = rec[s]
+				:: else -> took = false
+				fi
+			}
+		:: else -> skip
+		fi;
+		if
+		:: took ->
+#ifndef NO_RECHECK
+			fin = rec[s];
+#endif
+			finish(r, s, fin, false)
+		:: else -> skip
+		fi
+	od
+}
+
+/*
  * The wq's watchdog, iaa_queue_scan(IRQ): a slot in IRQ past its deadline
  * is taken (HELD: idxd still has the descriptor), then its record is read
  * again: written, the interrupt was missed and the stage completed;
@@ -891,6 +943,9 @@ init
 		run Device();
 		run IrqThread();
 		run Poller();
+#ifndef NO_HELPER
+		run Helper();
+#endif
 		run Watchdog();
 		run Recovery();
 		r = 0;
