@@ -256,7 +256,9 @@ static void iaa_queue_retire(struct iaa_queue *q)
 	/*
 	 * Requests in flight finish, then an RCU grace period covers whoever
 	 * still looks at @q without a reference: table readers whose tryget
-	 * failed.
+	 * failed, and the submitter of a stage that another thread ended
+	 * while it was publishing it (iaa_req_publish(), its poller kick or
+	 * watchdog queued before the cancels below).
 	 */
 	wait_for_completion(&q->released);
 	synchronize_rcu();

@@ -126,6 +126,7 @@
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/clock.h>
 #include <linux/string.h>
 
@@ -325,8 +326,12 @@ static int iaa_req_publish(struct iaa_req *r)
 	int ret = 0;
 
 	slot->deadline_ns = ktime_get_ns() + timeout;
-	/* @q must outlive an end of @r racing with the code below */
-	percpu_ref_get(&q->ref);
+	/*
+	 * @q must outlive an end of @r racing with the code below: its
+	 * retirement waits for an RCU grace period after its last request
+	 * (iaa_queue_retire())
+	 */
+	rcu_read_lock();
 	if (r->mode == IAA_WAIT_ASYNC) {
 		set_bit(slot - q->slots, q->polled);
 		iaa_slot_publish(slot, IAA_SLOT_POLLED);
@@ -341,7 +346,7 @@ static int iaa_req_publish(struct iaa_req *r)
 		iaa_slot_publish(slot, IAA_SLOT_BUSY);
 		ret = IAA_LAUNCH_ENDED;
 	}
-	percpu_ref_put(&q->ref);
+	rcu_read_unlock();
 	return ret;
 }
 
@@ -484,13 +489,13 @@ static int iaa_req_hand_over(struct iaa_req *r, u64 deadline,
 	r->spin_stage = false;
 	slot->deadline_ns = deadline;
 	iaa_stat_inc(stat);
-	/* @q must outlive an end of @r racing with the code below */
-	percpu_ref_get(&q->ref);
+	/* @q must outlive an end of @r racing with the code below (as above) */
+	rcu_read_lock();
 	set_bit(slot - q->slots, q->polled);
 	iaa_slot_publish(slot, IAA_SLOT_POLLED);
 	/* @r may be complete and gone from here on */
 	iaa_queue_kick(q);
-	percpu_ref_put(&q->ref);
+	rcu_read_unlock();
 	return -EINPROGRESS;
 }
 
