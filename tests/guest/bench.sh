@@ -19,7 +19,7 @@
 #                     (BATCH_SLOW_CASES; "none": none)
 #   bench.batchhint=N the bench module's batch_hint (default 1; its configurations are then
 #                     named batch.CASE.hN)
-#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd,batch: a subset
+#   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd,batch,zbatch: a subset
 #                     (development; "none": nothing); sw includes the floor, null_acomp.ko's
 #                     algorithm that does nothing; dyn is deflate-iaa-dynamic (ours): latency,
 #                     zswap, zram, with what its figures are compared to when their own groups
@@ -30,7 +30,9 @@
 #                     of 1, 4, 16 and 64 pages the way zram batches a bio (iaa_bench batch=),
 #                     every engine in the group, in BATCH_CASES (sync with verify_compress 0
 #                     and 1, async and async_irq with 1), then sync with verify 1 on the
-#                     device BATCH_SLOW times slower
+#                     device BATCH_SLOW times slower; zbatch is zram's batches (its
+#                     batch_pages): swap with 64 KiB folios and ext4 on zram, deflate-iaa
+#                     batched and one page at a time, lz4, zstd
 #
 # Each deflate-iaa latency configuration runs twice in the same load: on the corpus pages
 # (CONFIG) and on buffers kmalloc'd anew for every pass, what a caller with arbitrary memory
@@ -52,7 +54,7 @@
 
 rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2 qdops=1000
 batch_cases= batch_slow= batch_hint=1
-only=sw,ours,upstream,zswap,zram,user,dyn,qd,batch
+only=sw,ours,upstream,zswap,zram,user,dyn,qd,batch,zbatch
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	bench.rounds=*) rounds=${arg#*=} ;;
@@ -110,6 +112,16 @@ BATCH_SLOW=4
 BATCH_SLOW_CASES="sync.v1"
 [ -n "$batch_cases" ] && BATCH_CASES=$(echo "$batch_cases" | tr , ' ')
 [ -n "$batch_slow" ] && BATCH_SLOW_CASES=$(echo "$batch_slow" | tr , ' ' | sed 's/^none$//')
+# zram's batches (issue 23), CASE = ALG.bBATCH_PAGES (ALG: lz4, zstd, same: lz4 on pages of
+# one repeated non-zero byte, which zram stores as same-filled without compressing or
+# allocating, the swap path's and zram's own cost (pages of zeros would not reach zram: 6.12's
+# and 7.3's swap keep them in a bitmap); ours.MODE.vVERIFY: deflate-iaa, ours loaded so). Swap
+# with 64 KiB folios, then ext4 on zram in 1 MiB writes and reads. CASE.eall: with every
+# engine of the device in the wq's group (the other rows: engine 0 alone), where the pages of a
+# batch can be on several engines at once
+ZB_SWAP="lz4.b16 lz4.b0 zstd.b16 zstd.b0 same.b16 ours.sync.v1.b16 ours.sync.v1.b0
+ours.async_irq.v1.b16 ours.sync.v1.b16.eall ours.sync.v1.b0.eall"
+ZB_FS="lz4.b16 zstd.b16 ours.sync.v1.b16 ours.sync.v1.b0 ours.async_irq.v1.b16"
 # the zswap workload: the corpus without the pages no compressor shrinks (tools/bench/corpus)
 ZCORPUS=/data/corpus-zswap.bin
 [ -f $ZCORPUS ] || ZCORPUS=/data/corpus.bin
@@ -121,7 +133,7 @@ want ours && drivers="$drivers ours"
 want upstream && drivers="$drivers upstream"
 ndrv=$(echo $drivers | wc -w)
 
-n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0 n_qd=0 n_b=0
+n_sw=0 n_z=0 n_zr=0 n_u=0 n_dy=0 n_qd=0 n_b=0 n_zb=0
 want sw && n_sw=5
 want sw && [ -n "$have_pci" ] && n_sw=6
 want zswap && n_z=$((4 + 3 * ndrv))
@@ -140,12 +152,13 @@ fi
 want qd && n_qd=$(($(echo $QD_CASES $QD_SLOW_CASES | wc -w) +
 	2 * $(echo $QD_ENG_CASES | wc -w) * $(echo $QD_ENGINES | wc -w)))
 want batch && n_b=$(($(echo $BATCH_CASES $BATCH_SLOW_CASES | wc -w) * $(echo $BATCH_SIZES | wc -w)))
+want zbatch && n_zb=$(echo $ZB_SWAP $ZB_FS | wc -w)
 # the fresh-buffer twins of the latency configurations, and ours sync's callback-less twins
 # (none in a throughput-only boot)
 n_f=$((6 * ndrv))
 want ours && n_f=$((n_f + 2))
 [ "$passes" -gt 0 ] || n_f=0
-plan $((rounds * (n_sw + 6 * ndrv + n_f + n_z + n_zr + n_u + n_dy + n_qd + n_b) + 1))
+plan $((rounds * (n_sw + 6 * ndrv + n_f + n_z + n_zr + n_u + n_dy + n_qd + n_b + n_zb) + 1))
 
 dmesg_mark
 start_mark=$_dmesg_lines
@@ -458,6 +471,218 @@ dyn_cases() {
 	drv_down
 }
 
+# --- zram's batches (zbatch) -------------------------------------------------------------------
+# zb_idle: the idle and iowait time of every CPU so far, ns (/proc/timer_list, as pagebench);
+# nothing when that file gives none (7.3 no longer shows it)
+zb_idle() {
+	awk '/^ *\.(idle|iowait)_sleeptime *:/ { s += $(NF - 1); n++ }
+		END { if (n) printf "%.0f\n", s }' /proc/timer_list 2>/dev/null
+}
+# zb_busy NS IDLE0 IDLE1: NS less the idle time between the two zb_idle readings; -1 unknown
+zb_busy() {
+	if [ -n "$2" ] && [ -n "$3" ]; then echo $(($1 - ($3 - $2))); else echo -1; fi
+}
+
+# zb_up CASE: for CASE (ALG.bN[.eall]) zram's comp_algorithm in zb_alg_, its batch_pages set
+# to N in zb_bp_, ours loaded as CASE says when ALG is ours.MODE.vV (with .eall, every engine
+# in the wq's group); fails when one of them could not be
+zb_up() {
+	zb_alg_=${1%.b*} zb_bp_=${1##*.b}
+	zb_bp_=${zb_bp_%.eall}
+	case $zb_alg_ in
+	ours.*)
+		[ -n "$have_dev" ] || return 1
+		zb_m_=${zb_alg_#ours.}
+		case $1 in *.eall) engines_set all || return 1 ;; esac
+		drv_up ours "${zb_m_%.v*}" "${zb_m_#*.v}" || return 1
+		note "bench setting zram.zb.$1 engines=$(engines_in_group)"
+		zb_alg_=deflate-iaa ;;
+	same) zb_alg_=lz4 ;;
+	esac
+	zram_load && zram_batching && echo "$zb_bp_" >$ZP/batch_pages
+}
+
+# zb_down: batch_pages back to its default, the driver unloaded. Not drv_down: its zswap_off
+# writes zswap's parameters, which creates a zswap pool, and from then on (zswap_ever_enabled,
+# 6.12 and 7.3) every large folio swaps in as single pages
+zb_down() {
+	zram_reset zram0 2>/dev/null
+	[ -w $ZP/batch_pages ] && echo 16 >$ZP/batch_pages
+	zd_=0
+	while lsmod | grep -q '^iaa_crypto '; do
+		unload_driver 2>/dev/null && break
+		zd_=$((zd_ + 1))
+		[ $zd_ -lt 10 ] || { note "bench warning: iaa_crypto would not unload"; return 1; }
+		sleep 1
+	done
+	# engine 0 alone again, for the other rows
+	[ -z "$have_dev" ] || engines_set 1
+}
+
+# zb_expect CASE BEFORE: the batch counters since zram_batch_counts printed BEFORE as
+# "batches= bpages= bfallback=", and whether they are those of CASE: batches when CASE is
+# deflate-iaa with batch_pages above 1, none otherwise (lz4, zstd: their one-page path)
+zb_expect() {
+	# shellcheck disable=SC2046
+	set -- "$1" $2 $(zram_batch_counts)
+	zb_b_=$(($5 - $2)) zb_p_=$(($6 - $3)) zb_f_=$(($7 - $4))
+	echo "batches=$zb_b_ bpages=$zb_p_ bfallback=$zb_f_"
+	case $1 in
+	ours.*.b0 | ours.*.b0.* | ours.*.b1 | ours.*.b1.* | lz4.* | zstd.* | same.*)
+		[ $zb_b_ -eq 0 ] ;;
+	ours.*) [ $zb_b_ -gt 0 ] && [ $zb_p_ -gt $zb_b_ ] ;;
+	esac
+}
+
+# zb_phases BEFORE MID: the batches and their pages of each phase, from zram_batch_counts
+# printed BEFORE the write phase and MID between it and the read phase, and now:
+# "wbatches= wbpages= rbatches= rbpages="
+zb_phases() {
+	# shellcheck disable=SC2046
+	set -- $1 $2 $(zram_batch_counts)
+	echo "wbatches=$(($4 - $1)) wbpages=$(($5 - $2)) rbatches=$(($7 - $4)) rbpages=$(($8 - $5))"
+}
+
+# zb_swap_run ROUND CASE: swap on /dev/zram0 with 64 KiB folios (the only size enabled, for
+# madvised memory; pagebench -H), zpages pages of the corpus (same: same-filled pages) out and
+# in; the record adds the 64 KiB folios swapped out whole and split (swpout, swpout_fallback),
+# zram's bios (I/Os and pages, both ways), its batches and mm_stat while the pages were out.
+# Memory is compacted first, so that every run finds free 64 KiB blocks for the swap-in (a
+# 64 KiB folio swaps in whole only when one can be allocated at once)
+zb_swap_run() {
+	zr_=$1 zn_=zram.zb.swap.$2
+	zf_=/data/corpus.bin
+	if [ "${2%%.*}" = same ]; then
+		zf_=/tmp/zb.same
+		dd if=/dev/zero bs=4096 count=$(($(wc -c </data/corpus.bin) / 4096)) 2>/dev/null |
+			tr '\000' '\132' >$zf_
+	fi
+	rm -f /tmp/zb.mm
+	echo 3 >/proc/sys/vm/drop_caches
+	echo 1 >/proc/sys/vm/compact_memory
+	if ! zb_up "$2" || ! zram_setup zram0 "$zb_alg_" 256M || ! zram_swapon zram0; then
+		not_ok "$zr_ $zn_: swap on /dev/zram0 with comp_algorithm ${zb_alg_:-?}, batch_pages ${zb_bp_:-?}"
+		zb_down
+		return
+	fi
+	zs0_=$(thp_stat 64kB swpout) zsf0_=$(thp_stat 64kB swpout_fallback)
+	zw0_=$(blk_stat zram0 5) zws0_=$(blk_stat zram0 7)
+	zri0_=$(blk_stat zram0 1) zrs0_=$(blk_stat zram0 3)
+	zk0_=$(zram_batch_counts)
+	rm -f /tmp/zb.k
+	bout_=$(tmo 900 /data/pagebench -H -f $zf_ \
+		-c "cat /sys/block/zram0/mm_stat >/tmp/zb.mm; cd $ZP &&
+			cat acomp_batches acomp_batch_pages acomp_batch_fallback | tr '\\n' ' ' >/tmp/zb.k" \
+		"$zpages" 2>&1)
+	brc_=$?
+	zph_=$(zb_phases "$zk0_" "$(cat /tmp/zb.k 2>/dev/null)")
+	zo64_=$(($(thp_stat 64kB swpout) - zs0_)) zof_=$(($(thp_stat 64kB swpout_fallback) - zsf0_))
+	zio_="wios=$(($(blk_stat zram0 5) - zw0_)) wpages=$((($(blk_stat zram0 7) - zws0_) / 8))"
+	zio_="$zio_ rios=$(($(blk_stat zram0 1) - zri0_)) rpages=$((($(blk_stat zram0 3) - zrs0_) / 8))"
+	zbk_=$(zb_expect "$2" "$zk0_")
+	zbrc_=$?
+	read -r zo_ zc_ zu_ _ _ zs_ _ zh_ _ </tmp/zb.mm 2>/dev/null
+	zrec_="batch_pages=$zb_bp_ swpout64=$zo64_ swpout64_fallback=$zof_ $zio_ $zbk_ $zph_"
+	zrec_="$zrec_ orig=$zo_ compr=$zc_ used=$zu_ same=$zs_ huge=$zh_"
+	printf '%s\n' "$bout_" | grep '^pagebench' | sed "s/^/    # bench $zr_ $zn_ $zrec_ /"
+	zb_down
+	# the pages were in 64 KiB folios: at least half of them went out as such
+	if [ $brc_ -eq 0 ] && [ -n "$zo_" ] && [ $((zo64_ * 16 * 2)) -ge "$zpages" ] &&
+		[ $zbrc_ -eq 0 ]; then
+		ok "$zr_ $zn_: $zpages pages out in 64 KiB folios and in, every byte checked ($zbk_)"
+	else
+		not_ok "$zr_ $zn_: pagebench rc $brc_, mm_stat '${zo_:-}'," \
+			"64 KiB folios out whole $zo64_ (split $zof_), $zbk_"
+		printf '%s\n' "$bout_" | tail -n 5 | sed 's/^/    # /'
+	fi
+}
+
+# zb_fs_run ROUND CASE: ext4 on /dev/zram0 (as zram-fs.sh makes it), /tmp/zb.src (the corpus 8
+# times over) written to a file in 1 MiB writes and fsync'd, unmounted, the caches dropped,
+# mounted again and read in 1 MiB reads, each timed by ubench (guest time; CPU time as guest
+# time less the idle time of /proc/timer_list), then compared to the source. The record:
+# bytes= w_ns= w_busy_ns= r_ns= r_busy_ns=, zram's bios of each phase, its batches, mm_stat
+zb_fs_run() {
+	zr_=$1 zn_=zram.zb.fs.$2
+	if ! command -v mkfs.ext4 >/dev/null; then
+		not_ok "$zr_ $zn_: no mkfs.ext4 in the image"
+		return
+	fi
+	if ! zb_up "$2" || ! zram_setup zram0 "$zb_alg_" 128M ||
+		! mkfs.ext4 -q -F -b 4096 -E lazy_itable_init=0,lazy_journal_init=0 /dev/zram0 \
+			>/dev/null 2>&1 || ! mount -t ext4 /dev/zram0 /mnt; then
+		not_ok "$zr_ $zn_: ext4 on /dev/zram0 with comp_algorithm ${zb_alg_:-?}, batch_pages ${zb_bp_:-?}"
+		zb_down
+		return
+	fi
+	zk0_=$(zram_batch_counts)
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	zw0_=$(blk_stat zram0 5) zws0_=$(blk_stat zram0 7)
+	zi0_=$(zb_idle)
+	zwt_=$(tmo 900 /data/ubench run 1 sh -c 'dd if=/tmp/zb.src of=/mnt/f bs=1M conv=fsync 2>/dev/null')
+	zwrc_=$?
+	zi1_=$(zb_idle)
+	zio_="wios=$(($(blk_stat zram0 5) - zw0_)) wpages=$((($(blk_stat zram0 7) - zws0_) / 8))"
+	zk1_=$(zram_batch_counts)
+	umount /mnt
+	echo 3 >/proc/sys/vm/drop_caches
+	zrt_="" zrrc_=1 zi2_="" zi3_=""
+	if mount -t ext4 /dev/zram0 /mnt; then
+		echo 3 >/proc/sys/vm/drop_caches
+		zri0_=$(blk_stat zram0 1) zrs0_=$(blk_stat zram0 3)
+		zi2_=$(zb_idle)
+		zrt_=$(tmo 900 /data/ubench run 1 sh -c 'dd if=/mnt/f of=/dev/null bs=1M 2>/dev/null')
+		zrrc_=$?
+		zi3_=$(zb_idle)
+		zio_="$zio_ rios=$(($(blk_stat zram0 1) - zri0_)) rpages=$((($(blk_stat zram0 3) - zrs0_) / 8))"
+		cmp -s /mnt/f /tmp/zb.src || zrrc_=2
+	fi
+	zbk_=$(zb_expect "$2" "$zk0_")
+	zbrc_=$?
+	zph_=$(zb_phases "$zk0_" "$zk1_")
+	read -r zo_ zc_ zu_ _ </sys/block/zram0/mm_stat
+	zwn_=$(echo "$zwt_" | sed -n 's/.* ns=\([0-9]*\).*/\1/p')
+	zrn_=$(echo "$zrt_" | sed -n 's/.* ns=\([0-9]*\).*/\1/p')
+	zrec_="batch_pages=$zb_bp_ bytes=$(wc -c </tmp/zb.src)"
+	zrec_="$zrec_ w_ns=$zwn_ w_busy_ns=$(zb_busy "${zwn_:-0}" "$zi0_" "$zi1_")"
+	zrec_="$zrec_ r_ns=$zrn_ r_busy_ns=$(zb_busy "${zrn_:-0}" "${zi2_:-}" "${zi3_:-}")"
+	echo "    # bench $zr_ $zn_ $zrec_ $zio_ $zbk_ $zph_ orig=$zo_ compr=$zc_ used=$zu_"
+	umount /mnt 2>/dev/null
+	zb_down
+	if [ $zwrc_ -eq 0 ] && [ $zrrc_ -eq 0 ] && [ -n "$zwn_" ] && [ -n "$zrn_" ] &&
+		[ $zbrc_ -eq 0 ]; then
+		ok "$zr_ $zn_: written in 1 MiB writes, read back identical after the caches were dropped ($zbk_)"
+	else
+		not_ok "$zr_ $zn_: write rc $zwrc_ ($zwt_), read rc $zrrc_ ($zrt_; 2: differs), $zbk_"
+	fi
+}
+
+# zbatch_cases ROUND: zram's batches, swap with 64 KiB folios then ext4; the transparent huge
+# page sizes enabled before are restored afterwards
+zbatch_cases() {
+	zt_=
+	for h in $THP/hugepages-*kB; do
+		[ -e $h/enabled ] && zt_="$zt_ ${h##*-}:$(sed 's/.*\[\(.*\)\].*/\1/' $h/enabled)"
+	done
+	thp_madvise 64kB || note "bench warning: 64 KiB folios could not be enabled"
+	# the idle time the CPU figures subtract is accounted: a sleep shows as idle
+	zi0_=$(zb_idle)
+	sleep 0.2
+	zi1_=$(zb_idle)
+	if [ -n "$zi0_" ]; then
+		note "bench zbatch idle accounting: sleep 0.2 s, idle +$((zi1_ - zi0_)) ns"
+	else
+		note "bench zbatch idle accounting: none in /proc/timer_list, no CPU figures"
+	fi
+	for c in $ZB_SWAP; do zb_swap_run "$1" "$c"; done
+	for i in 1 2 3 4 5 6 7 8; do cat /data/corpus.bin; done >/tmp/zb.src
+	modprobe ext4 2>/dev/null
+	for c in $ZB_FS; do zb_fs_run "$1" "$c"; done
+	rm -f /tmp/zb.src /tmp/zb.same /tmp/zb.mm /tmp/zb.k
+	for t in $zt_; do echo "${t#*:}" >$THP/hugepages-${t%%:*}/enabled; done
+}
+
 # iaa_case ROUND DRIVER MODE VERIFY WHAT: WHAT is "bench", "zswap" or "plain" (the latency and
 # throughput configuration alone, without its twins)
 iaa_case() {
@@ -639,6 +864,16 @@ batch_case() {
 if [ -n "$have_dev" ]; then
 	engines_set 1 || note "bench warning: engine 0 alone in the wq's group could not be set"
 	note "bench engines $(engines_in_group)"
+fi
+
+# zram's batches, every round, before anything writes zswap's parameters (zb_down): 64 KiB
+# folios then swap in whole
+if want zbatch; then
+	r=1
+	while [ $r -le "$rounds" ]; do
+		zbatch_cases "r$r"
+		r=$((r + 1))
+	done
 fi
 
 r=1
