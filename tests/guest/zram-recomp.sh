@@ -6,13 +6,15 @@
 #     recompressed went through the device (total_comp_calls);
 #   - deflate-iaa primary, zstd as recomp_algorithm (decompressed by the device first):
 #     compr_data_size goes down.
+# In both, a zram that batches recompresses in batches: its batch counters move while the
+# recompression runs.
 #
 # Kernel command line knobs: zt.pages=N (default 3000), zt.modes=LIST (default: all).
 . /tests/lib.sh
 . /tests/zram-lib.sh
 
 D=/sys/kernel/debug/iaa-crypto
-plan $((nmodes * 9 + 2))
+plan $((nmodes * 11 + 2))
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 dmesg_mark
@@ -23,10 +25,28 @@ Z=/sys/block/zram0
 cat >/tmp/zram-recomp.cmd <<'EOF2'
 cat /sys/block/zram0/mm_stat >/tmp/zram.before
 echo all >/sys/block/zram0/idle
+cd /sys/module/zram/parameters
+echo $(cat acomp_batches acomp_batch_pages acomp_batch_fallback) >/tmp/zram.kb
 echo type=idle >/sys/block/zram0/recompress
 echo $? >/tmp/zram.rc
+echo $(cat acomp_batches acomp_batch_pages acomp_batch_fallback) >/tmp/zram.ka
 cat /sys/block/zram0/mm_stat >/tmp/zram.after
 EOF2
+
+# recomp_batched LABEL MIN: the batch counters moved between /tmp/zram.kb and /tmp/zram.ka, by
+# at least MIN pages in batches of more than one page; a skip when this zram does not batch
+recomp_batched() {
+	if ! zram_batching; then
+		skip "$1: batched" "this zram does not batch (no $ZP/acomp_batches)"
+		return
+	fi
+	read -r kb0 kp0 kf0 </tmp/zram.kb
+	read -r kb1 kp1 kf1 </tmp/zram.ka
+	kb=$((kb1 - kb0)) kp=$((kp1 - kp0)) kf=$((kf1 - kf0))
+	[ $kb -gt 0 ] && [ $kp -ge "$2" ] && [ $kp -gt $kb ] &&
+		ok "$1: batched (acomp_batches +$kb, acomp_batch_pages +$kp, acomp_batch_fallback +$kf)" ||
+		not_ok "$1: batched (acomp_batches +$kb, acomp_batch_pages +$kp, want >= $2 and more than one a batch; acomp_batch_fallback +$kf)"
+}
 
 # recomp M PRIMARY SECONDARY STAT: one setup in one mode; STAT (dc or dd) the driver's
 # compress or decompress calls that must show the work
@@ -34,7 +54,7 @@ recomp() {
 	rmode=$1 rp=$2 rs=$3 rstat=$4
 	rz0=$(zram_counts)
 	if ! zram_setup zram0 "$rp" 64M "$rs" || ! zram_swapon zram0; then
-		for c in pageout ran down calls; do not_ok "$rmode: $rp + $rs: $c"; done
+		for c in pageout ran down calls batched; do not_ok "$rmode: $rp + $rs: $c"; done
 		return
 	fi
 	c0=$(st total_comp_calls) d0=$(st total_decomp_calls)
@@ -54,6 +74,8 @@ recomp() {
 	[ "$b1" -lt "$b0" ] && [ "$o1" = "$o0" ] &&
 		ok "$rmode: $rp + $rs: compr_data_size $b0 -> $b1, orig_data_size $o0 kept" ||
 		not_ok "$rmode: $rp + $rs: compr_data_size $b0 -> $b1 (want lower), orig_data_size $o0 -> $o1"
+	# the batches while the recompression ran (the pages stay out meanwhile)
+	recomp_batched "$rmode: $rp + $rs: recompress" $((pages / 4))
 	eval "rn=\$$rstat"
 	[ "$rn" -ge $((pages / 2)) ] && ok "$rmode: $rp + $rs: deflate-iaa did the work ($rstat +$rn)" ||
 		not_ok "$rmode: $rp + $rs: deflate-iaa did the work ($rstat +$rn, want >= $((pages / 2)))"
