@@ -123,6 +123,20 @@ static inline void iaa_desc_set_completion(struct iax_hw_desc *hw, bool irq)
 		hw->int_handle = 0;
 }
 
+/* The buffers of a descriptor: source, destination, and the second source */
+static inline void iaa_desc_set_bufs(struct iax_hw_desc *hw,
+				     dma_addr_t src, u32 slen,
+				     dma_addr_t dst, u32 dlen,
+				     dma_addr_t src2, u32 src2_len)
+{
+	hw->src1_addr = src;
+	hw->src1_size = slen;
+	hw->dst_addr = dst;
+	hw->max_dst_size = dlen;
+	hw->src2_addr = src2;
+	hw->src2_size = src2_len;
+}
+
 static inline void iaa_desc_set_compress(struct iax_hw_desc *hw,
 					 dma_addr_t src, u32 slen,
 					 dma_addr_t dst, u32 dlen,
@@ -131,12 +145,8 @@ static inline void iaa_desc_set_compress(struct iax_hw_desc *hw,
 	hw->opcode = IAX_OPCODE_COMPRESS;
 	hw->flags = IDXD_OP_FLAG_RD_SRC2_AECS;
 	hw->compr_flags = IAA_DEFL_FLUSH_OUTPUT | IAA_DEFL_APPEND_EOB;
-	hw->src1_addr = src;
-	hw->src1_size = slen;
-	hw->dst_addr = dst;
-	hw->max_dst_size = dlen;
-	hw->src2_addr = aecs;
-	hw->src2_size = sizeof(struct iaa_aecs_comp);
+	iaa_desc_set_bufs(hw, src, slen, dst, dlen, aecs,
+			  sizeof(struct iaa_aecs_comp));
 }
 
 /* One final dynamic block whose header the device builds: no AECS */
@@ -148,12 +158,7 @@ static inline void iaa_desc_set_compress_one_pass(struct iax_hw_desc *hw,
 	hw->flags = 0;
 	hw->compr_flags = FIELD_PREP(IAA_DEFL_HDR_GEN, IAA_DEFL_HDR_GEN_FINAL) |
 			  IAA_DEFL_FLUSH_OUTPUT | IAA_DEFL_APPEND_EOB;
-	hw->src1_addr = src;
-	hw->src1_size = slen;
-	hw->dst_addr = dst;
-	hw->max_dst_size = dlen;
-	hw->src2_addr = 0;
-	hw->src2_size = 0;
+	iaa_desc_set_bufs(hw, src, slen, dst, dlen, 0, 0);
 }
 
 /* Statistics mode: no AECS, nothing but the counts is written */
@@ -164,12 +169,8 @@ static inline void iaa_desc_set_stats(struct iax_hw_desc *hw,
 	hw->opcode = IAX_OPCODE_COMPRESS;
 	hw->flags = 0;
 	hw->compr_flags = IAA_DEFL_STATS_MODE;
-	hw->src1_addr = src;
-	hw->src1_size = slen;
-	hw->dst_addr = counts;
-	hw->max_dst_size = sizeof(struct iaa_comp_stats);
-	hw->src2_addr = 0;
-	hw->src2_size = 0;
+	iaa_desc_set_bufs(hw, src, slen, counts, sizeof(struct iaa_comp_stats),
+			  0, 0);
 }
 
 /*
@@ -187,12 +188,7 @@ static inline void iaa_desc_set_decompress(struct iax_hw_desc *hw,
 	hw->decompr_flags = IAA_INFL_ENABLE | IAA_INFL_FLUSH_OUTPUT |
 			    IAA_INFL_WHOLE_STREAM |
 			    (check_only ? IAA_INFL_SUPPRESS_OUTPUT : 0);
-	hw->src1_addr = src;
-	hw->src1_size = slen;
-	hw->dst_addr = dst;
-	hw->max_dst_size = dlen;
-	hw->src2_addr = 0;
-	hw->src2_size = 0;
+	iaa_desc_set_bufs(hw, src, slen, dst, dlen, 0, 0);
 }
 
 #endif /* __IAA_CRYPTO_DESC_H__ */
