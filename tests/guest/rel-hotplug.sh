@@ -109,8 +109,8 @@ cycle() {
 }
 kinds="wq-sysfs cpu dev-sysfs wq-accel cpu dev-accel"
 
-# kmalloc caches' active objects: "name count" lines
-slabs() { awk '$1 ~ /^kmalloc-/ { print $1, $2 }' /proc/slabinfo 2>/dev/null | sort; }
+# the memory each slab cache holds in slabs, in KiB: "name KiB" lines
+slabs() { awk 'NR > 2 { print $1, $15 * $6 * 4 }' /proc/slabinfo 2>/dev/null | sort; }
 
 if setup; then
 	ok "setup: iax0 with wq0.0 wq0.1, iax1 with wq1.0, all bound ($(echo $(crypto_wqs)))"
@@ -252,8 +252,8 @@ slab1=$1 free1=$2
 slabs >/tmp/slabs1
 dslab=$((slab1 - slab0)) dfree=$((free0 - free1))
 note "unreclaimable slab $slab0 -> $slab1 KiB ($dslab), free memory $free0 -> $free1 KiB (used $dfree)"
-awk 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]; if (d > 64) print $1 " +" d }' \
-	/tmp/slabs0 /tmp/slabs1 | head -n 5 | while read -r l; do note "  slab grew: $l objects"; done
+awk 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]; if (d >= 32) print d, $1 }' \
+	/tmp/slabs0 /tmp/slabs1 | sort -rn | head -n 8 | while read -r d c; do note "  slab grew: $c +$d KiB"; done
 # a leaked wq costs ~1 MiB of bounce buffers, a leaked request its buffers: allow 1 MiB of noise
 if grep -q ' __asan_load8$' /proc/kallsyms; then
 	# freed objects wait in KASAN's quarantine: the totals say nothing; kmemleak (rel-kmemleak,
