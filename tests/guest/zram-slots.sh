@@ -7,15 +7,20 @@
 #
 # The writeback mode each kernel line tests here:
 #   6.12: zram's only one: a slot is decompressed (deflate-iaa, for the recompressed ones) and
-#     written back as a whole page; its read back needs no decompress.
+#     written back as a whole page; its read back needs no decompress. zram decompresses in
+#     batches: deflate-iaa's objects as one batch, the slots among them that lz4 compressed or
+#     that are stored uncompressed read on the way.
 #   7.3: compressed_writeback=1: the compressed object is written back as it is, and its read
-#     back decompresses it (deflate-iaa). 7.3's plain writeback is zram-wb's.
+#     back decompresses it (deflate-iaa); nothing to decompress, so no batch. 7.3's plain
+#     writeback is zram-wb's.
 # Cases: every byte back; recompress and writeback succeed; compr_data_size goes down with
 # the recompression, and the writeback frees zram's memory with the pages on the backing
 # device (bd_stat); deflate-iaa did the recompression (compress calls) and the decompresses
 # the line's writeback mode puts where it does (at the writeback on 6.12, at the read back
-# with compressed_writeback); nothing abandoned. The batching counters of each step are
-# printed: zram runs recompress and writeback one slot at a time.
+# with compressed_writeback); on 6.12 the writeback ran in batches (acomp_batches moved, and
+# acomp_batch_pages by at least half the pages written back; a skip with
+# compressed_writeback or a zram that does not batch); nothing abandoned. The batching
+# counters of each step are printed (zram-recomp asserts the recompression's).
 #
 # Kernel command line knobs: zt.pages=N (default 3000), zt.modes=LIST (default: all),
 # zslots.modes=LIST (this test's own, default zt.modes).
@@ -23,7 +28,7 @@
 . /tests/zram-lib.sh
 zram_modes zslots
 
-plan $((nmodes * 6 + 3))
+plan $((nmodes * 7 + 3))
 
 [ -d $DRV ] || load_driver ours >/dev/null 2>&1
 modprobe loop 2>/dev/null
@@ -64,7 +69,7 @@ for m in $modes; do
 	# set while the device has no disksize; a reset keeps it
 	[ $cwb = 0 ] || echo 1 >$Z/compressed_writeback
 	if ! ZRAM_BACKING=$lo zram_setup zram0 lz4 ${zsize}M deflate-iaa || ! zram_swapon zram0; then
-		for c in pageout steps recomp wb work backend; do not_ok "$m: $c"; done
+		for c in pageout steps recomp wb work batched backend; do not_ok "$m: $c"; done
 		continue
 	fi
 	out=$(tmo 900 pageout -H -x 37 -c 'sh /tmp/zram-slots.cmd' "$pages")
@@ -100,6 +105,17 @@ for m in $modes; do
 		[ $rc_c -ge $half ] && [ $wb_d -ge $half ] && [ $rd_d -lt $half ] &&
 			ok "$m: deflate-iaa recompressed ($rc_c), writeback of whole pages: decompressed at the writeback ($wb_d), not at the read back ($rd_d)" ||
 			not_ok "$m: deflate-iaa recompressed ($rc_c, want >= $half), writeback of whole pages: decompressed at the writeback ($wb_d, want >= $half), not at the read back ($rd_d)"
+	fi
+	# 6.12's writeback decompresses in batches; compressed_writeback has nothing to decompress
+	kb=$((k2 - k1)) kp=$((p2 - p1))
+	if [ $cwb = 1 ]; then
+		skip "$m: writeback in batches" "compressed_writeback decompresses nothing"
+	elif ! zram_batching; then
+		skip "$m: writeback in batches" "this zram does not batch (no $ZP/acomp_batches)"
+	else
+		[ $kb -gt 0 ] && [ $kp -ge $((bd / 2)) ] &&
+			ok "$m: writeback in batches: acomp_batches +$kb, acomp_batch_pages +$kp of $bd pages written back" ||
+			not_ok "$m: writeback in batches: acomp_batches +$kb (want > 0), acomp_batch_pages +$kp (want >= $((bd / 2)), half of $bd pages written back)"
 	fi
 	q=$(zram_quiet "$z0" $((pages / 100))) && ok "$m: the backend abandoned nothing, redid at most 1% in software ($q)" ||
 		not_ok "$m: the backend abandoned nothing, redid at most 1% in software ($q)"
