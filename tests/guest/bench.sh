@@ -19,6 +19,9 @@
 #                     (BATCH_SLOW_CASES; "none": none)
 #   bench.batchhint=N the bench module's batch_hint (default 1; its configurations are then
 #                     named batch.CASE.hN)
+#   bench.batchdevs=LIST  the batch item's cases once per D of LIST, with the crypto wqs of the
+#                     first D devices bound (each configured as the others' are), named
+#                     batch.CASE[.mSLOW].dD (default: every device's wqs, no .dD)
 #   bench.only=LIST   of sw,ours,upstream,zswap,zram,user,dyn,qd,batch,zbatch: a subset
 #                     (development; "none": nothing); sw includes the floor, null_acomp.ko's
 #                     algorithm that does nothing; dyn is deflate-iaa-dynamic (ours): latency,
@@ -53,7 +56,7 @@
 . /tests/zram-lib.sh
 
 rounds=2 passes=5 swpasses=2 ops=1500 swops=300 zpages=2000 upasses=2 qdops=1000
-batch_cases= batch_slow= batch_hint=1
+batch_cases= batch_slow= batch_hint=1 batch_devs=
 only=sw,ours,upstream,zswap,zram,user,dyn,qd,batch,zbatch
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -69,6 +72,7 @@ for arg in $(cat /proc/cmdline); do
 	bench.batchcases=*) batch_cases=${arg#*=} ;;
 	bench.batchslow=*) batch_slow=${arg#*=} ;;
 	bench.batchhint=*) batch_hint=${arg#*=} ;;
+	bench.batchdevs=*) batch_devs=${arg#*=} ;;
 	esac
 done
 want() { case ",$only," in *",$1,"*) return 0 ;; esac; return 1; }
@@ -112,6 +116,9 @@ BATCH_SLOW=4
 BATCH_SLOW_CASES="sync.v1"
 [ -n "$batch_cases" ] && BATCH_CASES=$(echo "$batch_cases" | tr , ' ')
 [ -n "$batch_slow" ] && BATCH_SLOW_CASES=$(echo "$batch_slow" | tr , ' ' | sed 's/^none$//')
+# BATCH_DEVS: the device counts of bench.batchdevs ("all": every device's wqs, no .dD)
+BATCH_DEVS=all
+[ -n "$batch_devs" ] && BATCH_DEVS=$(echo "$batch_devs" | tr , ' ')
 # zram's batches (issue 23), CASE = ALG.bBATCH_PAGES (ALG: lz4, zstd, same: lz4 on pages of
 # one repeated non-zero byte, which zram stores as same-filled without compressing or
 # allocating, the swap path's and zram's own cost (pages of zeros would not reach zram: 6.12's
@@ -151,7 +158,8 @@ if want dyn; then
 fi
 want qd && n_qd=$(($(echo $QD_CASES $QD_SLOW_CASES | wc -w) +
 	2 * $(echo $QD_ENG_CASES | wc -w) * $(echo $QD_ENGINES | wc -w)))
-want batch && n_b=$(($(echo $BATCH_CASES $BATCH_SLOW_CASES | wc -w) * $(echo $BATCH_SIZES | wc -w)))
+want batch && n_b=$(($(echo $BATCH_CASES $BATCH_SLOW_CASES | wc -w) * $(echo $BATCH_SIZES | wc -w) *
+	$(echo $BATCH_DEVS | wc -w)))
 want zbatch && n_zb=$(echo $ZB_SWAP $ZB_FS | wc -w)
 # the fresh-buffer twins of the latency configurations, and ours sync's callback-less twins
 # (none in a throughput-only boot)
@@ -209,9 +217,13 @@ if [ -n "$have_dev" ]; then
 		wq_prio=$(cat $DEVS/$w/priority)
 		break
 	done
-	note "bench wqs$bench_wqs size=$(cat $DEVS/${bench_wqs# }/size 2>/dev/null) priority=$wq_prio"
+	note "bench wqs$bench_wqs size=$(cat "$DEVS/$(echo $bench_wqs | cut -d ' ' -f 1)/size" \
+		2>/dev/null) priority=$wq_prio"
 	[ -n "$bench_wqs" ] || have_dev=
 fi
+# use_wqs: the wqs drv_up binds, and whose devices engines_set configures (the batch item's
+# cases on fewer devices narrow it); every other wq of bench_wqs stays unbound
+use_wqs=$bench_wqs
 
 # run_bench ROUND CONFIG ALG PASSES OPS [PARAM...]: one insmod of the bench module (PARAM: more
 # of its parameters); its results as diagnostics
@@ -236,14 +248,15 @@ run_bench() {
 }
 
 # drv_up DRIVER MODE VERIFY: load DRIVER with its wqs unbound, set sync_mode and
-# verify_compress, bind the wqs; deflate-iaa must then be registered with its selftest passed
+# verify_compress, bind the wqs of use_wqs; deflate-iaa must then be registered with its
+# selftest passed
 drv_up() {
 	for w in $bench_wqs; do
 		[ "$(cat $DEVS/$w/state)" = disabled ] && echo none >$DEVS/$w/driver_name
 	done 2>/dev/null
 	load_driver "$1" >/dev/null 2>&1 || { note "bench load_driver $1 failed"; return 1; }
 	echo "$2" >$DRV/sync_mode && echo "$3" >$DRV/verify_compress || return 1
-	for w in $bench_wqs; do
+	for w in $use_wqs; do
 		wq_config "$w" "" "$wq_prio" && echo "$w" >$DRV/bind || return 1
 	done
 	# Upstream's "async" is its "sync" (set_iaa_sync_mode): the readback says which ran.
@@ -721,10 +734,10 @@ iaa_case() {
 	drv_down
 }
 
-# engines_set N: engines 0 .. N-1 of each device of the bench's wqs in group 0 (all: every
-# engine), the others in none; idxd writes the groups to the device at the next wq bind
+# engines_set N: engines 0 .. N-1 of each device of use_wqs in group 0 (all: every engine), the
+# others in none; idxd writes the groups to the device at the next wq bind
 engines_set() {
-	for es_d in $(echo $bench_wqs | tr ' ' '\n' | sed 's/^wq\([0-9]*\)\..*/iax\1/' | sort -u); do
+	for es_d in $(echo $use_wqs | tr ' ' '\n' | sed 's/^wq\([0-9]*\)\..*/iax\1/' | sort -u); do
 		es_n=$1
 		[ "$es_n" = all ] && es_n=$(cat $DEVS/$es_d/max_engines)
 		es_i=0
@@ -739,9 +752,9 @@ engines_set() {
 	done
 }
 
-# engines_in_group: "iaxD:N/M ..." for the devices of the bench's wqs
+# engines_in_group: "iaxD:N/M ..." for the devices of use_wqs
 engines_in_group() {
-	for eg_d in $(echo $bench_wqs | tr ' ' '\n' | sed 's/^wq\([0-9]*\)\..*/iax\1/' | sort -u); do
+	for eg_d in $(echo $use_wqs | tr ' ' '\n' | sed 's/^wq\([0-9]*\)\..*/iax\1/' | sort -u); do
 		eg_n=0 eg_m=0
 		for eg_e in $DEVS/$eg_d/engine${eg_d#iax}.*; do
 			eg_m=$((eg_m + 1))
@@ -818,26 +831,50 @@ batch_stats() {
 	done
 }
 
-# batch_case ROUND CASE SLOW: ours in CASE (MODE.vVERIFY), every engine in the wq's group, the
-# device SLOW times slower; per size of BATCH_SIZES one load of the bench module (batch=N), its
-# results as "# bench ROUND batch.CASE[.mSLOW].nN ...", then the counters' differences over
-# it as "# bench ROUND batch.CASE[.mSLOW].nN batchstat ..."
+# batch_wqs D: the wqs of bench_wqs on devices 0 .. D-1 (all: every one); fails when fewer
+# than D devices have one
+batch_wqs() {
+	[ "$1" = all ] && { echo $bench_wqs; return 0; }
+	bw_=
+	for w in $bench_wqs; do
+		bw_d=${w#wq}
+		[ "${bw_d%%.*}" -lt "$1" ] && bw_="$bw_ $w"
+	done
+	[ "$(echo $bw_ | tr ' ' '\n' | sed 's/^wq\([0-9]*\)\..*/\1/' | sort -u | wc -l)" = "$1" ] &&
+		echo $bw_
+}
+
+# batch_case ROUND CASE SLOW [DEVS]: ours in CASE (MODE.vVERIFY), every engine in the wq's group,
+# the device SLOW times slower, the wqs of the first DEVS devices bound (all, the default: every
+# device's; a number names the configuration .dDEVS); per size of BATCH_SIZES one load of the
+# bench module (batch=N), its results as "# bench ROUND batch.CASE[.mSLOW][.dDEVS].nN ...", then
+# the counters' differences over it as "# bench ROUND batch.CASE[.mSLOW][.dDEVS].nN batchstat
+# ..."
 batch_case() {
-	bn_=batch.$2
+	bn_=batch.$2 bdev_=${4:-all}
 	[ "$3" = 1 ] || bn_=$bn_.m$3
 	[ "$batch_hint" = 1 ] || bn_=$bn_.h$batch_hint
+	[ "$bdev_" = all ] || bn_=$bn_.d$bdev_
 	if [ -z "$have_dev" ] || [ ! -f "$MODDIR/updates/iaa_crypto.ko" ]; then
 		for n in $BATCH_SIZES; do skip "$1 $bn_.n$n" "no IAA device or no driver of ours"; done
+		return
+	fi
+	if ! use_wqs=$(batch_wqs "$bdev_"); then
+		for n in $BATCH_SIZES; do
+			not_ok "$1 $bn_.n$n: no wq on each of $bdev_ devices (wqs:$bench_wqs)"
+		done
+		use_wqs=$bench_wqs
 		return
 	fi
 	if ! engines_set all || ! model_scale "$3" || ! drv_up ours "${2%.v*}" "${2#*.v}"; then
 		for n in $BATCH_SIZES; do
 			not_ok "$1 $bn_.n$n: ours with sync_mode=${2%.v*} verify_compress=${2#*.v}," \
-				"every engine, the device $3 times slower"
+				"every engine, the device $3 times slower, wqs $use_wqs"
 		done
 		drv_down
 		engines_set 1
 		model_scale 1
+		use_wqs=$bench_wqs
 		return
 	fi
 	note "bench setting $bn_ engines=$(engines_in_group) model_factor=$3"
@@ -856,6 +893,7 @@ batch_case() {
 	drv_down
 	engines_set 1
 	model_scale 1
+	use_wqs=$bench_wqs
 }
 
 # Every row but the queue-depth series runs with engine 0 alone in the wq's group: idxd 6.12's
@@ -930,8 +968,10 @@ while [ $r -le "$rounds" ]; do
 		done
 	fi
 	if want batch; then
-		for c in $BATCH_CASES; do batch_case "r$r" $c 1; done
-		for c in $BATCH_SLOW_CASES; do batch_case "r$r" $c $BATCH_SLOW; done
+		for d in $BATCH_DEVS; do
+			for c in $BATCH_CASES; do batch_case "r$r" $c 1 $d; done
+			for c in $BATCH_SLOW_CASES; do batch_case "r$r" $c $BATCH_SLOW $d; done
+		done
 	fi
 	r=$((r + 1))
 done
