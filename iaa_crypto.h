@@ -372,6 +372,8 @@ int iaa_wq_table_init(void);
 void iaa_wq_table_exit(void);
 void iaa_wq_table_rebuild(int going_cpu);
 void iaa_wq_table_rebuild_async(void);
+unsigned int iaa_wq_table_pin_cpu(struct iaa_queue **qs, unsigned int max,
+				  struct iaa_queue *except);
 struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp,
 				   struct iaa_wait *wait);
 

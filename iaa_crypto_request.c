@@ -508,12 +508,14 @@ static DEFINE_PER_CPU(bool, iaa_batch_open);
 
 /*
  * While the last request of a batch waits for its own stage, its submitter
- * ends those of its wq's polled stages whose record is written, as the
- * poller would (iaa_queue_scan()): the batch's other requests, whose next
- * stage (a verify) then goes on the device while it waits, instead of after
- * it. Only a written record is taken, never a deadline: a timeout stays the
- * poller's. The submitter may sleep, as the poller may; the compare-and-
- * exchange from POLLED makes each end happen once, whoever takes it.
+ * ends those of @q's polled stages whose record is written, as the poller
+ * would (iaa_queue_scan()), for each wq its batch may have used
+ * (iaa_req_poll_stage()): the batch's other requests, whose next stage (a
+ * verify) then goes on the device while it waits, instead of after it, and
+ * whose wqs' pollers then find nothing to wait for. Only a written record
+ * is taken, never a deadline: a timeout stays the poller's. The submitter
+ * may sleep, as the poller may; the compare-and-exchange from POLLED makes
+ * each end happen once, whoever takes it.
  *
  * Return: how many stages it ended.
  */
@@ -537,9 +539,27 @@ static unsigned int iaa_queue_help(struct iaa_queue *q)
 	return ended;
 }
 
+/* The wqs the last request of a batch helps: its own, then its CPU's others */
+#define IAA_HELP_QUEUES	8
+
+struct iaa_help {
+	unsigned int n;
+	struct iaa_queue *q[IAA_HELP_QUEUES];
+};
+
+static unsigned int iaa_help_queues(struct iaa_help *h)
+{
+	unsigned int i, ended = 0;
+
+	for (i = 0; i < h->n; i++)
+		ended += iaa_queue_help(h->q[i]);
+	return ended;
+}
+
 /**
- * iaa_req_poll_stage - poll the record of the stage of @r just submitted
+ * iaa_req_poll_record - poll the record of the stage of @r just submitted
  * @r: a request in sync mode, its slot BUSY
+ * @h: the wqs whose written stages it ends meanwhile (iaa_queue_help())
  *
  * Polls within the request's waits (iaa_crypto_timeout.c): a caller that may
  * sleep reschedules now and then, one that may not spins. A caller that may
@@ -551,7 +571,7 @@ static unsigned int iaa_queue_help(struct iaa_queue *q)
  * Return: 0 once the record is written, -ETIMEDOUT, or -EINPROGRESS once
  * handed over (@r may then be gone).
  */
-static int iaa_req_poll_stage(struct iaa_req *r)
+static int iaa_req_poll_record(struct iaa_req *r, struct iaa_help *h)
 {
 	struct idxd_desc *desc = r->slot->desc;
 	struct iaa_wait *w = &r->wait;
@@ -562,7 +582,7 @@ static int iaa_req_poll_stage(struct iaa_req *r)
 
 	iaa_wait_begin(w);
 	while (!iaa_desc_finished(desc)) {
-		if (r->batch_last && iaa_queue_help(r->queue))
+		if (h->n && iaa_help_queues(h))
 			continue;
 		if (++spins % IAA_POLL_CLOCK_EVERY) {
 			cpu_relax();
@@ -586,6 +606,30 @@ static int iaa_req_poll_stage(struct iaa_req *r)
 			cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * Poll the stage of @r just submitted (iaa_req_poll_record()). The last
+ * request of a batch also ends the written stages of the batch's others
+ * meanwhile: those on its own wq, and those on the other wqs of its CPU,
+ * over which its batch went round-robin (pinned for the time of the poll).
+ */
+static int iaa_req_poll_stage(struct iaa_req *r)
+{
+	struct iaa_help h;
+	int ret;
+
+	h.n = 0;
+	if (r->batch_last) {
+		h.q[0] = r->queue;
+		h.n = 1 + iaa_wq_table_pin_cpu(h.q + 1, IAA_HELP_QUEUES - 1,
+					       r->queue);
+	}
+	ret = iaa_req_poll_record(r, &h);
+	/* h.q[0] is @r's, which may be gone */
+	while (h.n > 1)
+		iaa_queue_put(h.q[--h.n]);
+	return ret;
 }
 
 /*

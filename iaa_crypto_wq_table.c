@@ -432,6 +432,42 @@ struct iaa_queue *iaa_wq_table_get(struct iaa_slot **slotp,
 	}
 }
 
+/**
+ * iaa_wq_table_pin_cpu - pin this CPU's wqs other than @except
+ * @qs: where to put them
+ * @max: at most this many
+ * @except: a wq the caller holds already, left out
+ *
+ * For a thread that ends other requests' stages while it waits for its own
+ * (the last request of a batch, whose others went round-robin over this
+ * CPU's wqs). Each wq returned holds a reference the caller drops with
+ * iaa_queue_put().
+ *
+ * Return: how many were pinned.
+ */
+unsigned int iaa_wq_table_pin_cpu(struct iaa_queue **qs, unsigned int max,
+				  struct iaa_queue *except)
+{
+	const struct iaa_cpu_slice *s;
+	struct iaa_wq_table *t;
+	struct iaa_queue *q;
+	unsigned int i, n = 0;
+
+	rcu_read_lock();
+	t = rcu_dereference(iaa_table);
+	if (!t)
+		goto out;
+	s = &t->cpu[raw_smp_processor_id()];
+	for (i = 0; i < s->count && n < max; i++) {
+		q = t->queue[s->first + i];
+		if (q != except && iaa_queue_tryget(q))
+			qs[n++] = q;
+	}
+out:
+	rcu_read_unlock();
+	return n;
+}
+
 static int iaa_wq_table_show(struct seq_file *m, void *unused)
 {
 	const struct iaa_wq_table *t;
