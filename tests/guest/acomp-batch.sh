@@ -17,7 +17,9 @@
 #   - a hinted compress whose descriptor never completes, with no request after it, ends
 #     through the poller with -ETIMEDOUT within its timeout (well before the module's bound).
 # After each timeout the wq is given back afresh (a timeout takes it out of service). No
-# warning in the kernel log.
+# warning in the kernel log. On a VM with more devices than CPUs (acomp-batch-2dev) a CPU sends
+# a batch round-robin over several devices' wqs, and the last request of a batch in sync mode
+# ends the written stages of all of them while it waits (iaa_req_poll_stage()).
 #
 # Kernel command line knobs: batch.modes=LIST (default sync.v0 sync.v1 async.v1
 # async_irq.v1), batch.pages=N (default 64).
@@ -159,7 +161,12 @@ for c in $confs; do
 	fi
 
 	# a hinted compress that never completes, and no request after it: the second compress
-	# of a run of one page (the first is comp.n1's)
+	# of a run of one page (the first is comp.n1's). The rule counts iaa0's compresses: only
+	# wq0's wqs stay bound, so that both go there (a CPU with several devices takes them in
+	# turn)
+	for w in $wqs; do
+		case $w in wq0.*) ;; *) tmo 60 sh -c "echo $w >$DRV/unbind" ;; esac
+	done
 	if dev_inject "op=compress,never,every=2,count=1"; then
 		tmo 300 insmod "$ko" timeout_ms=$TMO pages=1 n=1 faults=1 >/dev/null 2>&1
 		tl=$(grep '^tail ' $R 2>/dev/null)
