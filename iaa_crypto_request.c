@@ -536,6 +536,10 @@ static unsigned int iaa_queue_help(struct iaa_queue *q)
 		ended++;
 		iaa_req_settle(slot->req, 0, true);
 	}
+	if (ended) {
+		iaa_counters_help(&q->stats, ended);
+		iaa_counters_help(&q->accel->stats, ended);
+	}
 	return ended;
 }
 

@@ -273,12 +273,14 @@ static void iaa_counters_show(struct seq_file *m, const char *indent,
 		sum.decomp_calls += b->decomp_calls;
 		sum.decomp_bytes += b->decomp_bytes;
 		sum.one_pass_blocks += b->one_pass_blocks;
+		sum.batch_help_ends += b->batch_help_ends;
 	}
 	seq_printf(m, "%scomp_calls: %llu\n", indent, sum.comp_calls);
 	seq_printf(m, "%scomp_bytes: %llu\n", indent, sum.comp_bytes);
 	seq_printf(m, "%sdecomp_calls: %llu\n", indent, sum.decomp_calls);
 	seq_printf(m, "%sdecomp_bytes: %llu\n", indent, sum.decomp_bytes);
 	seq_printf(m, "%sone_pass_blocks: %llu\n", indent, sum.one_pass_blocks);
+	seq_printf(m, "%sbatch_help_ends: %llu\n", indent, sum.batch_help_ends);
 }
 
 static int iaa_wq_stats_show(struct seq_file *m, void *unused)

@@ -68,6 +68,7 @@ struct iaa_count_block {
 	u64 decomp_calls;
 	u64 decomp_bytes;		/* compressed bytes consumed */
 	u64 one_pass_blocks;		/* dynamic blocks written in one pass */
+	u64 batch_help_ends;		/* stages a batch's last request ended */
 };
 
 struct iaa_counters {
@@ -98,6 +99,11 @@ static inline void iaa_counters_one_pass(struct iaa_counters *c)
 	this_cpu_inc(c->pc->one_pass_blocks);
 }
 
+static inline void iaa_counters_help(struct iaa_counters *c, unsigned int n)
+{
+	this_cpu_add(c->pc->batch_help_ends, n);
+}
+
 static inline bool iaa_latency_stats_on(void)
 {
 	return static_branch_unlikely(&iaa_latency_stats);
@@ -120,6 +126,8 @@ static inline void iaa_stat_add(enum iaa_stat stat, u64 val) { }
 static inline void iaa_counters_add(struct iaa_counters *c, bool comp,
 				    u64 bytes) { }
 static inline void iaa_counters_one_pass(struct iaa_counters *c) { }
+static inline void iaa_counters_help(struct iaa_counters *c,
+				     unsigned int n) { }
 static inline bool iaa_latency_stats_on(void) { return false; }
 static inline int iaa_counters_init(struct iaa_counters *c) { return 0; }
 static inline void iaa_counters_free(struct iaa_counters *c) { }
