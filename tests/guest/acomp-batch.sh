@@ -50,8 +50,9 @@ LATE="op=compress,late=500ms,every=5,count=1"
 per=$(($(echo $SIZES | wc -w) * 2 + 1))
 nconf=$(echo $confs | wc -w)
 # per configuration: two runs of the sizes and their -EINPROGRESS checks, the batched count,
-# the faults' count, the timeout run (comp, decomp, tail, its checks), the never case
-plan $((nconf * (2 * per + 3 + 1 + 3 + 2 + 1) + 1))
+# the last requests' help, the faults' count, the timeout run (comp, decomp, tail, its
+# checks), the never case
+plan $((nconf * (2 * per + 3 + 2 + 3 + 2 + 1) + 1))
 [ -f "$ko" ] || { not_ok "iaa_batch.ko in the image"; finish; }
 echo $TMO >$PARAM
 wqs=$(crypto_wqs)
@@ -87,6 +88,19 @@ run() {
 	done
 }
 
+# help_snap: "WQ=N" for each wq, N its batch_help_ends (wq_stats): its stages that the last
+# request of a batch ended, not the poller
+help_snap() {
+	awk '/^    wq: / { w = $2 } /^    batch_help_ends: / { print w "=" $2 }' \
+		/sys/kernel/debug/iaa-crypto/wq_stats
+}
+# help_grew BEFORE: the wqs whose batch_help_ends grew since help_snap printed BEFORE
+help_grew() {
+	help_snap | awk -v b="$1" 'BEGIN { n = split(b, a, " "); for (i = 1; i <= n; i++) {
+			split(a[i], kv, "="); old[kv[1]] = kv[2] } }
+		{ split($0, kv, "="); if (kv[2] > old[kv[1]] + 0) print kv[1] }' | tr '\n' ' '
+}
+
 # async_want MODE: how many requests of the run in /tmp/batch.out should have returned
 # -EINPROGRESS: in sync mode all but the last of each batch, and the tail; in the other modes
 # every one
@@ -115,9 +129,23 @@ for c in $confs; do
 
 	# no fault
 	b0=$(st total_batched_requests)
+	h0=$(help_snap | tr '\n' ' ')
 	run "$c" faults=0
 	b1=$(st total_batched_requests)
 	async_check "$c" "$m"
+	# In sync mode the last request of a batch ends the others' stages on every wq of its CPU
+	# as their records come. With two devices, one wq each, a batch of an even size starts
+	# and ends on the same wqs every time (round-robin), so that the other wq's stages are
+	# ended by the last request only through that help.
+	grew=$(help_grew "$h0")
+	if [ "$m" = sync ]; then
+		[ "$(echo $grew)" = "$(echo $wqs)" ] &&
+			ok "$c: the last requests of batches ended stages on every wq: $grew" ||
+			not_ok "$c: the last requests of batches ended stages on '$grew', want every wq ($(echo $wqs)); $(help_snap | tr '\n' ' ')"
+	else
+		[ -z "$grew" ] && ok "$c: no stage ended by a batch's last request (only sync mode polls it)" ||
+			not_ok "$c: stages ended by a batch's last request on '$grew' in $m mode"
+	fi
 	bw=0
 	[ "$m" = sync ] && bw=$(async_want sync)
 	if [ $((b1 - b0)) = "$bw" ]; then
